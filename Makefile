@@ -1,0 +1,24 @@
+# The README's two commands: `make demo` and `make test`. Each sets itself up first.
+PY := .venv/bin/python
+NETOPS := .venv/bin/netops
+DEMO_OUT ?= out/demo
+
+.PHONY: demo test setup-demo setup-test bench clean
+
+setup-demo:
+	@scripts/setup.sh demo
+
+setup-test:
+	@scripts/setup.sh test
+
+demo: setup-demo
+	@scripts/demo.sh
+
+test: setup-test
+	$(PY) -m pytest -q
+
+bench: setup-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv out bench/out
