@@ -1,0 +1,358 @@
+"""Metric profiles: which OIDs to read and how they become Prometheus metrics, as data.
+
+A profile is a YAML file in `monitors/profiles/`. It lists tables (a group of scalars
+counts as a table whose only row is `.0`). OIDs are numeric - no MIB files exist on the
+machines netops runs on - and MIB names ride along as metadata (`object`, `name`).
+
+    name: ups_rfc1628
+    description: ...
+    tables:
+      - name: upsBattery
+        scalar: true
+        metrics:
+          - {name: ups_battery_charge_ratio, oid: 1.3.6.1.2.1.33.1.2.4, scale: 0.01, ...}
+      - name: upsInputEntry
+        index: [{name: line, type: integer}]
+        metrics:
+          - {name: ups_input_voltage_volts, oid: 1.3.6.1.2.1.33.1.3.3.1.3}
+
+The loader turns every mistake into a `ProfileError` naming the file, the line and the
+field, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from netops.snmp.ber import Oid, parse_oid
+
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+PROFILE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Labels the collector adds from the inventory; a profile must not produce them itself.
+RESERVED_LABELS = frozenset({"device", "site", "zone", "role", "town", "platform", "job", "instance"})
+
+Render = Literal["text", "hex", "mac", "ip", "int", "oid", "auto"]
+
+
+def _to_oid(value: Any) -> Oid:
+    if isinstance(value, (tuple, list)):
+        return tuple(int(v) for v in value)
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("expected a numeric OID such as 1.3.6.1.2.1.1.3")
+    return parse_oid(value)
+
+
+OidField = Annotated[tuple[int, ...], BeforeValidator(_to_oid)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class IndexPart(_Model):
+    """One component of a table's index, in order.
+
+    integer: one sub-identifier. string: length-prefixed octets. fixed: `length` octets.
+    implied: all remaining sub-identifiers as octets. inet: length-prefixed address octets
+    shown as an IP address. oid: length-prefixed sub-identifiers shown dotted.
+    """
+
+    name: str
+    type: Literal["integer", "string", "fixed", "implied", "inet", "oid"] = "integer"
+    length: int | None = Field(None, ge=1, le=128)
+    render: Render = "text"
+    label: bool = Field(True, description="expose this part as a label")
+    enum: dict[int, str] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "IndexPart":
+        if not LABEL_NAME.match(self.name):
+            raise ValueError(f"index name {self.name!r} is not a valid label name")
+        if (self.type == "fixed") != (self.length is not None):
+            raise ValueError("'length' is required for type fixed and only for it")
+        return self
+
+
+class ClassifyRule(_Model):
+    match: str
+    value: str
+
+    @field_validator("match")
+    @classmethod
+    def _regex(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        return pattern
+
+
+class LabelSpec(_Model):
+    """A label taken from a column (of this table or another, joined by index) or derived.
+
+    `key` names the index parts of this table whose sub-identifiers form the other table's
+    index (default: the whole index). `map` renames rendered values; `from` + `classify`
+    derive a label from another label by regular expressions (first match wins).
+    """
+
+    label: str
+    oid: OidField | None = None
+    key: list[str] | None = None
+    render: Render = "text"
+    map: dict[str, str] | None = None
+    from_: str | None = Field(None, alias="from")
+    classify: list[ClassifyRule] | None = None
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "LabelSpec":
+        if not LABEL_NAME.match(self.label):
+            raise ValueError(f"{self.label!r} is not a valid label name")
+        if (self.oid is None) == (self.from_ is None):
+            raise ValueError("a label needs exactly one of 'oid' (read it) or 'from' (derive it)")
+        if self.from_ is not None and not self.classify:
+            raise ValueError("a derived label ('from') needs 'classify' rules")
+        return self
+
+
+class FilterSpec(_Model):
+    """Keep only rows whose value in `oid` (joined by `key`) is in `in` / not in `not_in`."""
+
+    oid: OidField
+    key: list[str] | None = None
+    in_: list[int | str] | None = Field(None, alias="in")
+    not_in: list[int | str] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "FilterSpec":
+        if (self.in_ is None) == (self.not_in is None):
+            raise ValueError("a filter needs exactly one of 'in' or 'not_in'")
+        return self
+
+
+class MetricSpec(_Model):
+    """One metric family. The value is `raw * scale + offset` (times `scale_by`'s value).
+
+    `unknown` lists raw values that mean "not known" (4294967295, 65535...): the sample
+    is left out. `value_map` replaces raw codes by values (codes not listed: left out).
+    Enums: `value` keeps the number, `state` emits one 0/1 sample per state
+    (labelled `state_label`), `label` emits 1 with the state name as a label.
+    `info` metrics are 1 for every row where `oid` exists, carrying the table's labels.
+    """
+
+    name: str
+    oid: OidField
+    object: str | None = None
+    type: Literal["gauge", "counter", "info"] = "gauge"
+    help: str = ""
+    scale: float = 1.0
+    offset: float = 0.0
+    scale_by: OidField | None = None
+    unknown: list[int] = Field(default_factory=list)
+    value_map: dict[int, float] | None = None
+    enum: dict[int, str] | None = None
+    enum_as: Literal["value", "state", "label"] = "value"
+    state_label: str = "state"
+
+    @model_validator(mode="after")
+    def _check(self) -> "MetricSpec":
+        if not METRIC_NAME.match(self.name):
+            raise ValueError(f"{self.name!r} is not a valid Prometheus metric name")
+        if self.type == "counter" and not self.name.endswith("_total"):
+            raise ValueError(f"counter {self.name!r} must end in _total")
+        if self.type != "counter" and self.name.endswith("_total"):
+            raise ValueError(f"only counters may end in _total ({self.name!r})")
+        if self.type == "info" and not self.name.endswith("_info"):
+            raise ValueError(f"info metric {self.name!r} must end in _info")
+        if self.value_map is not None and self.enum_as != "value":
+            raise ValueError("value_map and enum_as cannot be combined")
+        if self.enum_as != "value" and not self.enum:
+            raise ValueError(f"enum_as: {self.enum_as} needs an 'enum' map")
+        if not LABEL_NAME.match(self.state_label):
+            raise ValueError(f"state_label {self.state_label!r} is not a valid label name")
+        return self
+
+
+class TableSpec(_Model):
+    name: str
+    scalar: bool = False
+    index: list[IndexPart] = Field(default_factory=list)
+    labels: list[LabelSpec] = Field(default_factory=list)
+    filters: list[FilterSpec] = Field(default_factory=list)
+    metrics: list[MetricSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> "TableSpec":
+        if self.scalar and self.index:
+            raise ValueError("a scalar group has no index")
+        if not self.scalar and not self.index:
+            raise ValueError("a table needs an 'index' (or 'scalar: true' for scalars)")
+        parts = [p.name for p in self.index]
+        if len(set(parts)) != len(parts):
+            raise ValueError("index part names must be unique")
+        if any(p.type == "implied" for p in self.index[:-1]):
+            raise ValueError("only the last index part may be 'implied'")
+        names = [p.name for p in self.index if p.label] + [label.label for label in self.labels]
+        for name in names:
+            if name in RESERVED_LABELS:
+                raise ValueError(f"label {name!r} is reserved for inventory labels")
+        if len(set(names)) != len(names):
+            raise ValueError(f"label names must be unique in a table: {names}")
+        known = set(names)
+        for label in self.labels:
+            if label.from_ is not None and label.from_ not in known:
+                raise ValueError(f"label {label.label!r} derives from unknown label {label.from_!r}")
+        for spec in [*self.labels, *self.filters]:
+            for part in spec.key or []:
+                if part not in parts:
+                    raise ValueError(f"key part {part!r} is not in the index {parts}")
+        for metric in self.metrics:
+            if metric.enum_as == "state" and metric.state_label in known:
+                raise ValueError(f"state label {metric.state_label!r} clashes with a table label")
+        return self
+
+
+class Profile(_Model):
+    name: str
+    description: str = ""
+    mib: str | list[str] = ""
+    tables: list[TableSpec] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not PROFILE_NAME.match(name):
+            raise ValueError(f"profile name {name!r} must be lower_snake_case")
+        return name
+
+    @model_validator(mode="after")
+    def _consistent_metrics(self) -> "Profile":
+        """A name may appear in several tables (e.g. two filtered views) with one type."""
+        seen: dict[str, str] = {}
+        for table in self.tables:
+            names = [m.name for m in table.metrics]
+            if len(set(names)) != len(names):
+                raise ValueError(f"table {table.name!r} defines a metric twice")
+            for metric in table.metrics:
+                if seen.setdefault(metric.name, metric.type) != metric.type:
+                    raise ValueError(f"metric {metric.name!r} is defined with two types")
+        return self
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+class ProfileError(ValueError):
+    """A profile file cannot be used; the message names file, line and field."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, field: str | None = None):
+        self.path, self.line, self.field = str(path), line, field
+        where = self.path + (f":{line}" if line else "")
+        super().__init__(f"{where}: " + (f"{field}: " if field else "") + message)
+
+
+def _node_line(root: yaml.Node | None, loc: tuple) -> int | None:
+    """Line (1-based) of the YAML node at a pydantic error location, as deep as it resolves."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for step in loc:
+        if isinstance(node, yaml.MappingNode):
+            key = "from" if step == "from_" else ("in" if step == "in_" else step)
+            found = next((v for k, v in node.value if getattr(k, "value", None) == str(key)), None)
+            if found is None:
+                break
+            line = next(k for k, v in node.value if v is found).start_mark.line + 1
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _field_path(data: Any, loc: tuple) -> str:
+    """'tables[1] (ifEntry).metrics[3] (if_in_octets_total).name' from a pydantic loc."""
+    out, node = "", data
+    for step in loc:
+        if isinstance(step, int):
+            out += f"[{step}]"
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            name = node.get("name") if isinstance(node, dict) else None
+            if name:
+                out += f" ({name})"
+        else:
+            step = {"from_": "from", "in_": "in"}.get(step, step)
+            out += ("." if out else "") + str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return out
+
+
+def parse_profile(text: str, path: Path | str = "<profile>") -> Profile:
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ProfileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                           line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise ProfileError(path, "a profile is a YAML mapping with 'name' and 'tables'")
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p))
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif first["type"] == "missing":
+            message = "required field is missing"
+        more = len(exc.errors()) - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ProfileError(path, message, line=_node_line(root, loc), field=_field_path(data, loc)) from None
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(path, f"cannot read: {exc}") from None
+    profile = parse_profile(text, path)
+    if profile.name != path.stem:
+        raise ProfileError(path, f"profile name {profile.name!r} must match the file name {path.stem!r}",
+                           field="name")
+    return profile
+
+
+def load_profiles(directory: Path) -> dict[str, Profile]:
+    """Every `*.yaml` profile in a directory, by name; the first bad file raises ProfileError."""
+    if not directory.is_dir():
+        raise ProfileError(directory, "profile directory does not exist")
+    return {p.stem: load_profile(p) for p in sorted(directory.glob("*.yaml"))}
+
+
+def default_profile_dir() -> Path:
+    """`monitors/profiles` beside the netops package (a source checkout), or $NETOPS_PROFILES."""
+    import os
+
+    env = os.environ.get("NETOPS_PROFILES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "monitors" / "profiles"
