@@ -22,6 +22,10 @@ app.add_typer(inventory_app, name="inventory")
 # --- render (issue: config templates) ----------------------------------------------------
 
 # --- monitor, exporter, lab (issue: SNMP collectors and exporter) ------------------------
+from netops.commands.snmp import app as snmp_app, exporter as exporter_command  # noqa: E402
+
+app.command("exporter")(exporter_command)
+app.add_typer(snmp_app, name="snmp")
 
 # --- audit (issue: isolation compliance audit) -------------------------------------------
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 ROLES = (
-    "core_switch", "access_switch", "router", "firewall", "ids", "gatekeeper",
-    "server", "ups", "eps", "environment_monitor", "village_ap",
+    "core_switch", "aggregation_switch", "access_switch", "router", "firewall", "ids",
+    "gatekeeper", "server", "storage", "ups", "eps", "environment_monitor", "village_ap",
+    "wireless_ap",
 )
-PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_ios", "frr", "linux")
+PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_ios", "frr", "linux", "appliance")
 
-_NETWORK = ("core_switch", "access_switch", "router", "firewall", "ids", "gatekeeper")
+_NETWORK = ("core_switch", "aggregation_switch", "access_switch", "router", "firewall", "ids", "gatekeeper")
 
 # Board health (CPU, memory, temperature) by platform; FRR routers run on Linux hosts.
 _PLATFORM_HEALTH: dict[str, tuple[str, ...]] = {
@@ -24,6 +25,7 @@ _PLATFORM_HEALTH: dict[str, tuple[str, ...]] = {
     "cisco_ios": (),
     "frr": ("host_resources", "ucd_snmp"),
     "linux": ("host_resources", "ucd_snmp"),
+    "appliance": (),
 }
 
 
@@ -36,13 +38,13 @@ def default_profiles(role: str, platform: str | None = None) -> list[str]:
     health = _PLATFORM_HEALTH.get(platform or "", ())
     if role in _NETWORK:
         names = ("system", "if_mib", "lldp", *health)
-    elif role == "server":
+    elif role in ("server", "storage"):
         names = ("system", "if_mib", *(health or ("host_resources",)))
     elif role in ("ups", "eps"):
         names = ("system", "ups_rfc1628")
     elif role == "environment_monitor":
         names = ("system", "room_environment")
-    else:  # village_ap: is the village's link up, and how busy
+    else:  # village_ap, wireless_ap: is the link up, and how busy
         names = ("system", "if_mib", *health)
     return list(dict.fromkeys(names))
 

@@ -1,0 +1,223 @@
+"""`netops exporter` and `netops snmp ...`: serve, inspect and try SNMP metric profiles."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from netops.commands.common import JsonOption, console, print_json, report_errors
+from netops.errors import NetopsError
+from netops.snmp.profile import ProfileError, default_profile_dir, load_profiles
+
+app = typer.Typer(help="Inspect SNMP metric profiles and scrape one device from the command line.",
+                  no_args_is_help=True)
+
+ProfilesOption = typer.Option(None, "--profiles", help="Profile directory (default: monitors/profiles or $NETOPS_PROFILES).",
+                              show_default=False)
+InventoryOpt = typer.Option(None, "--inventory", "-i", envvar="NETOPS_INVENTORY",
+                            help="Inventory directory: device names become targets (default: ./inventory if present).",
+                            show_default=False)
+ConfigOption = typer.Option(None, "--config", "-c", help="Exporter config: auths, static targets, defaults (YAML).",
+                            show_default=False)
+LabOption = typer.Option(False, "--lab", help="Reach inventory devices at their lab loopback endpoints (lab.snmp).")
+
+
+class ProfileLoadError(NetopsError):
+    exit_code = 2
+
+
+def _profile_dir(value: Path | None) -> Path:
+    return value if value is not None else default_profile_dir()
+
+
+def _inventory_dir(value: Path | None) -> Path | None:
+    if value is not None:
+        return value
+    default = Path("inventory")
+    return default if default.is_dir() else None
+
+
+def _load_profiles(directory: Path):  # noqa: ANN202
+    try:
+        return load_profiles(directory)
+    except ProfileError as exc:
+        raise ProfileLoadError(str(exc)) from None
+
+
+@app.command("profiles")
+@report_errors
+def list_profiles(profiles: Optional[Path] = ProfilesOption, json_out: bool = JsonOption) -> None:
+    """List the metric profiles: what each reads and which metrics it produces."""
+    loaded = _load_profiles(_profile_dir(profiles))
+    rows = [
+        {"name": p.name, "description": p.description,
+         "tables": len(p.tables), "metrics": sorted({m.name for t in p.tables for m in t.metrics})}
+        for p in loaded.values()
+    ]
+    if json_out:
+        print_json(rows)
+        return
+    table = Table(title=f"SNMP profiles in {_profile_dir(profiles)}")
+    for col in ("profile", "description", "metrics"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["name"], row["description"], str(len(row["metrics"])))
+    console().print(table)
+
+
+@app.command("check")
+def check_profiles(directory: Optional[Path] = typer.Argument(None, help="Profile directory to validate."),
+                   json_out: bool = JsonOption) -> None:
+    """Validate every profile file; errors name the file, line and field. Exit 2 on errors."""
+    path = _profile_dir(directory)
+    problems: list[str] = []
+    names: list[str] = []
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else []
+    if not path.is_dir():
+        problems.append(f"{path}: profile directory does not exist")
+    from netops.snmp.profile import load_profile
+
+    for file in files:
+        try:
+            names.append(load_profile(file).name)
+        except ProfileError as exc:
+            problems.append(str(exc))
+    if json_out:
+        print_json({"directory": str(path), "valid": not problems, "profiles": names, "problems": problems})
+    else:
+        err = console(stderr=True)
+        for problem in problems:
+            err.print(f"[red]error[/red] {problem}", markup=True)
+        if not problems:
+            console().print(f"[green]ok[/green] {path}: {len(names)} profiles")
+    raise typer.Exit(2 if problems else 0)
+
+
+@app.command("defaults")
+def show_defaults(role: str = typer.Argument(..., help="Device role, e.g. core_switch, ups."),
+                  platform: Optional[str] = typer.Argument(None, help="Platform, e.g. huawei_vrp, linux.")) -> None:
+    """Show the profiles a device of this role and platform gets by default."""
+    from netops.snmp.defaults import default_profiles
+
+    try:
+        typer.echo(",".join(default_profiles(role, platform)))
+    except ValueError as exc:
+        console(stderr=True).print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command("collect")
+@report_errors
+def collect_command(
+    target: str = typer.Argument(..., help="Inventory device name, configured target, or HOST:PORT."),
+    module: Optional[str] = typer.Option(None, "--module", "-m", help="Profiles, comma-separated (default: the device's)."),
+    auth: Optional[str] = typer.Option(None, "--auth", help="Auth name from --config for a HOST:PORT target."),
+    inventory: Optional[Path] = InventoryOpt,
+    config: Optional[Path] = ConfigOption,
+    lab: bool = LabOption,
+    profiles: Optional[Path] = ProfilesOption,
+    timeout: float = typer.Option(10.0, help="Deadline for the whole scrape, seconds."),
+    json_out: bool = JsonOption,
+    text: bool = typer.Option(False, "--text", help="Print Prometheus text exposition."),
+) -> None:
+    """Scrape one device now and print its metrics (table, --json or --text). Exit 1 if down."""
+    from netops.snmp.collector import collect
+    from netops.snmp.exporter import state_loader
+    from netops.snmp.families import render_text
+    from netops.snmp.session import SnmpClient
+
+    try:
+        state = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab)()
+    except ProfileError as exc:
+        raise ProfileLoadError(str(exc)) from None
+    snmp_target = state.targets.resolve(target, auth)
+    names = module.split(",") if module else list(snmp_target.profiles)
+    unknown = [n for n in names if n not in state.profiles]
+    if unknown or not names:
+        raise ProfileLoadError(f"unknown or missing module(s): {', '.join(unknown) or '(none)'}; "
+                               f"known: {', '.join(sorted(state.profiles))}")
+
+    async def run():  # noqa: ANN202
+        client = SnmpClient()
+        try:
+            return await collect(client, snmp_target, [state.profiles[n] for n in names], deadline=timeout)
+        finally:
+            client.close()
+
+    result = asyncio.run(run())
+    if text:
+        typer.echo(render_text(result.families), nl=False)
+    elif json_out:
+        print_json({
+            "target": result.target, "up": result.up, "reason": result.reason, "error": result.error,
+            "duration_seconds": round(result.duration, 6), "requests": result.requests,
+            "varbinds": result.varbinds, "warnings": result.warnings,
+            "metrics": [{"name": f.name, "type": f.type,
+                         "samples": [{"labels": labels, "value": value} for labels, value in f.values()]}
+                        for f in result.families if f.samples],
+        })
+    else:
+        out = console()
+        status = "[green]up[/green]" if result.up else f"[red]down[/red] ({result.reason}: {result.error})"
+        out.print(f"{target} {status} in {result.duration * 1000:.1f} ms, "
+                  f"{result.requests} requests, {result.varbinds} varbinds")
+        table = Table()
+        for col in ("metric", "labels", "value"):
+            table.add_column(col, overflow="fold")
+        base = set(snmp_target.labels)
+        for family in result.families:
+            for labels, value in family.values():
+                shown = ", ".join(f"{k}={v}" for k, v in labels.items() if k not in base)
+                table.add_row(family.name, shown, f"{value:g}")
+        out.print(table)
+    raise typer.Exit(0 if result.up else 1)
+
+
+@report_errors
+def exporter(
+    listen: str = typer.Option("127.0.0.1:9117", "--listen", help="Address to serve on (loopback by default)."),
+    inventory: Optional[Path] = InventoryOpt,
+    config: Optional[Path] = ConfigOption,
+    lab: bool = LabOption,
+    profiles: Optional[Path] = ProfilesOption,
+    concurrency: int = typer.Option(64, min=1, help="Scrapes served at the same time; more wait."),
+    scrape_timeout: float = typer.Option(10.0, min=0.1, help="Longest scrape, seconds (Prometheus's header may shorten it)."),
+    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+) -> None:
+    """Serve SNMP metrics over HTTP, snmp_exporter style: /snmp?target=DEVICE&module=PROFILE,...
+
+    Also /metrics (the exporter's own health), /-/healthy and POST /-/reload (or SIGHUP).
+    """
+    from netops.snmp.exporter import Exporter, serve, state_loader
+    from netops.snmp.target import split_host_port
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        host, port = split_host_port(listen, default_port=9117)
+    except ValueError as exc:
+        raise ProfileLoadError(f"--listen: {exc}") from None
+    loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab)
+
+    async def run() -> None:
+        try:
+            instance = Exporter(loader, concurrency=concurrency, scrape_timeout=scrape_timeout)
+        except ProfileError as exc:
+            raise ProfileLoadError(str(exc)) from None
+
+        def ready(bound_host: str, bound_port: int) -> None:
+            targets = len(instance.state.targets.names())
+            console(stderr=True).print(
+                f"netops exporter listening on http://{bound_host}:{bound_port}/ "
+                f"({len(instance.state.profiles)} profiles, {targets} named targets{', lab endpoints' if lab else ''})")
+
+        try:
+            await serve(instance, host, port, ready)
+        except OSError as exc:
+            raise ProfileLoadError(f"cannot listen on {listen}: {exc}") from None
+
+    asyncio.run(run())
