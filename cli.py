@@ -26,6 +26,11 @@ from netops.commands.snmp import app as snmp_app, exporter as exporter_command  
 
 app.command("exporter")(exporter_command)
 app.add_typer(snmp_app, name="snmp")
+from netops.commands.lab import app as lab_app  # noqa: E402
+from netops.commands.monitor import app as monitor_app  # noqa: E402
+
+app.add_typer(monitor_app, name="monitor")
+app.add_typer(lab_app, name="lab")
 
 # --- audit (issue: isolation compliance audit) -------------------------------------------
 
