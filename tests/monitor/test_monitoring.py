@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import yaml
@@ -27,10 +28,8 @@ PROMTOOL = shutil.which("promtool")
 
 
 @pytest.fixture(scope="module")
-def inv(request):
-    from tests.conftest import ROOT
-
-    return load_inventory(ROOT / "inventory")
+def inv():
+    return load_inventory(Path(__file__).resolve().parents[2] / "inventory")
 
 
 def by_device(groups):
