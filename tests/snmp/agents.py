@@ -89,6 +89,8 @@ class Snmpd:
             f"rocommunity {self.community} 127.0.0.0/8\n"
             f'createUser {self.user} SHA "{self.auth_key}" AES "{self.priv_key}"\n'
             f"rouser {self.user} priv\n"
+            f'createUser {self.user}256 SHA-256 "{self.auth_key}" AES-256 "{self.priv_key}"\n'
+            f"rouser {self.user}256 priv\n"
             "sysName netops-test-snmpd\n"
             "sysLocation test room\n"
         )
