@@ -108,19 +108,27 @@ class Snmpd:
 
 
 class Snmpsim:
-    """snmpsim serving a data directory; a recording is selected by community (file stem)."""
+    """snmpsim serving data directories, one SNMP engine (and endpoint) per directory.
+
+    Within a directory a recording is selected by community (the file stem); SNMPv3 users
+    are per engine (`extra` options such as --v3-user follow that engine's endpoint).
+    """
 
     def __init__(self, data_dir: Path, workdir: Path, host: str | None = None, extra: list[str] | None = None,
-                 ready_community: str | None = None) -> None:
+                 ready_community: str | None = None,
+                 more: list[tuple[Path, list[str]]] | None = None) -> None:
         self.host = host or loopback_address()
         self.port = free_udp_port(self.host)
         exe = VENV_BIN / "snmpsim-command-responder"
         (workdir / "cache").mkdir(parents=True, exist_ok=True)
-        self.process = Process(
-            [str(exe), f"--cache-dir={workdir / 'cache'}", "--v3-engine-id=auto", f"--data-dir={data_dir}",
-             f"--agent-udpv4-endpoint={self.host}:{self.port}", *(extra or [])],
-            env={"SNMPSIM_ALLOW_ROOT": "true"}, log=workdir / "snmpsim.log",
-        )
+        argv = [str(exe), f"--cache-dir={workdir / 'cache'}"]
+        self.endpoints: list[tuple[str, int]] = []
+        for directory, options in [(data_dir, extra or []), *(more or [])]:
+            port = self.port if not self.endpoints else free_udp_port(self.host)
+            self.endpoints.append((self.host, port))
+            argv += ["--v3-engine-id=auto", f"--data-dir={directory}",
+                     f"--agent-udpv4-endpoint={self.host}:{port}", *options]
+        self.process = Process(argv, env={"SNMPSIM_ALLOW_ROOT": "true"}, log=workdir / "snmpsim.log")
         community = ready_community or sorted(data_dir.glob("*.snmprec"))[0].stem
         if not snmp_get_ready(self.host, self.port, community.encode(), 60):
             self.process.stop()
@@ -177,3 +185,41 @@ class UdpResponder:
         self._stop.set()
         self._thread.join(2)
         self.sock.close()
+
+
+class MiniAgent:
+    """Answers GET/GETBULK from a dict of OID -> (tag, value), for fault-injection responders.
+
+    Not a simulator of any device: it exists so a faulty responder (slow, lying, looping)
+    can still speak correct SNMP where the fault is not the point.
+    """
+
+    def __init__(self, table: dict[tuple[int, ...], tuple[int, object]], community: bytes = b"public") -> None:
+        self.table = dict(sorted(table.items()))
+        self.keys = list(self.table)
+        self.community = community
+
+    def answer(self, data: bytes) -> bytes | None:
+        try:
+            request = ber.decode_message(data)
+        except ber.BerError:
+            return None
+        if request.community != self.community:
+            return None
+        out = []
+        if request.pdu_type == ber.GET_REQUEST:
+            for oid, _, _ in request.varbinds:
+                tag, value = self.table.get(oid, (ber.NO_SUCH_OBJECT, None))
+                out.append((oid, tag, value))
+        elif request.pdu_type == ber.GET_BULK_REQUEST:
+            reps = request.error_index
+            lasts = [oid for oid, _, _ in request.varbinds]
+            for _ in range(reps):
+                for i, last in enumerate(lasts):
+                    nxt = next((k for k in self.keys if k > last), None)
+                    if nxt is None:
+                        out.append((last, ber.END_OF_MIB_VIEW, None))
+                    else:
+                        out.append((nxt, *self.table[nxt]))
+                        lasts[i] = nxt
+        return ber.encode_response(self.community, request.request_id, out)

@@ -62,3 +62,63 @@ def profiles():
 
 def run(coro):
     return asyncio.run(coro)
+
+
+class ExporterThread:
+    """The exporter on its own event loop in a thread, bound to 127.0.0.1 on a free port."""
+
+    def __init__(self, loader, **options) -> None:
+        import threading
+
+        from netops.snmp.exporter import Exporter
+
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        self.error: BaseException | None = None
+
+        def main() -> None:
+            asyncio.set_event_loop(self.loop)
+            try:
+                self.exporter = Exporter(loader, **options)
+                self.host, self.port = self.loop.run_until_complete(self.exporter.start("127.0.0.1", 0))
+            except BaseException as exc:  # noqa: BLE001 - reported to the test
+                self.error = exc
+                ready.set()
+                return
+            ready.set()
+            self.loop.run_forever()
+            self.loop.run_until_complete(self.exporter.close())
+
+        self.thread = threading.Thread(target=main, daemon=True)
+        self.thread.start()
+        ready.wait(30)
+        if self.error:
+            raise self.error
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def get(self, path: str, method: str = "GET", headers: dict | None = None, timeout: float = 30):
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(self.url(path), method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+def parse_metrics(text: str) -> dict[str, list[tuple[dict, float]]]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    out: dict[str, list[tuple[dict, float]]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            out.setdefault(sample.name, []).append((sample.labels, sample.value))
+    return out
