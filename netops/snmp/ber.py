@@ -94,6 +94,21 @@ def encode_oid(oid: Oid) -> bytes:
     return _tlv(OBJECT_IDENTIFIER, bytes(out))
 
 
+def encode_pdu(
+    pdu_type: int, request_id: int, oids: list[Oid], non_repeaters: int = 0, max_repetitions: int = 0
+) -> bytes:
+    """A request PDU with NULL values; for GETBULK the two error fields carry the counts."""
+    null = b"\x05\x00"
+    varbinds = b"".join(_tlv(SEQUENCE, encode_oid(oid) + null) for oid in oids)
+    body = (
+        encode_integer(request_id)
+        + encode_integer(non_repeaters)
+        + encode_integer(max_repetitions)
+        + _tlv(SEQUENCE, varbinds)
+    )
+    return _tlv(pdu_type, body)
+
+
 def encode_request(
     pdu_type: int,
     community: bytes,
@@ -103,19 +118,17 @@ def encode_request(
     max_repetitions: int = 0,
     version: int = VERSION_2C,
 ) -> bytes:
-    """A GET/GETNEXT/GETBULK request; for GETBULK the two error fields carry the counts."""
-    null = b"\x05\x00"
-    varbinds = b"".join(_tlv(SEQUENCE, encode_oid(oid) + null) for oid in oids)
-    pdu = (
-        encode_integer(request_id)
-        + encode_integer(non_repeaters)
-        + encode_integer(max_repetitions)
-        + _tlv(SEQUENCE, varbinds)
-    )
-    return _tlv(
-        SEQUENCE,
-        encode_integer(version) + _tlv(OCTET_STRING, community) + _tlv(pdu_type, pdu),
-    )
+    """A v1/v2c GET/GETNEXT/GETBULK message."""
+    pdu = encode_pdu(pdu_type, request_id, oids, non_repeaters, max_repetitions)
+    return _tlv(SEQUENCE, encode_integer(version) + _tlv(OCTET_STRING, community) + pdu)
+
+
+def encode_octets(value: bytes) -> bytes:
+    return _tlv(OCTET_STRING, value)
+
+
+def encode_sequence(*parts: bytes) -> bytes:
+    return _tlv(SEQUENCE, b"".join(parts))
 
 
 def encode_response(
@@ -225,6 +238,12 @@ def _decode_message(data: bytes) -> Response:
     if tag != OCTET_STRING:
         raise BerError("expected community OCTET STRING")
     community = data[start:pos]
+    pdu_type, request_id, error_status, error_index, varbinds = decode_pdu(data, pos, end)
+    return Response(version, community, pdu_type, request_id, error_status, error_index, varbinds)
+
+
+def decode_pdu(data: bytes, pos: int, end: int) -> tuple[int, int, int, int, list[Varbind]]:
+    """(pdu_type, request_id, error_status, error_index, varbinds) of the PDU at pos."""
     pdu_type, pos, pdu_end = _header(data, pos, end)
     request_id, pos = _integer(data, pos, pdu_end)
     error_status, pos = _integer(data, pos, pdu_end)
@@ -262,15 +281,34 @@ def _decode_message(data: bytes) -> Response:
             raise BerError(f"unknown value tag 0x{tag:02x}")
         append((oid, tag, value))
         pos = vb_end
-    return Response(version, community, pdu_type, request_id, error_status, error_index, varbinds)
+    return pdu_type, request_id, error_status, error_index, varbinds
 
 
-def peek_request_id(data: bytes) -> int | None:
-    """The request-id of a v1/v2c message without decoding the varbinds (None if malformed)."""
+def header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
+    """(tag, content start, content end) of the element at pos; BerError when malformed."""
+    return _header(data, pos, end)
+
+
+def integer(data: bytes, pos: int, end: int) -> tuple[int, int]:
+    """(value, next position) of the INTEGER at pos."""
+    return _integer(data, pos, end)
+
+
+def peek_message_id(data: bytes) -> int | None:
+    """The id a response is matched by, without decoding the rest (None if malformed).
+
+    v1/v2c: the PDU's request-id. v3: msgID from the message header.
+    """
     try:
         end = len(data)
         _, pos, end = _header(data, 0, end)
-        _, pos = _integer(data, pos, end)
+        version, pos = _integer(data, pos, end)
+        if version == 3:
+            tag, pos, hdr_end = _header(data, pos, end)
+            if tag != SEQUENCE:
+                return None
+            msg_id, _ = _integer(data, pos, hdr_end)
+            return msg_id
         _, _, pos = _header(data, pos, end)
         _, pos, pdu_end = _header(data, pos, end)
         request_id, _ = _integer(data, pos, pdu_end)

@@ -12,6 +12,7 @@ import asyncio
 import ipaddress
 import random
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from netops.snmp import ber
@@ -29,7 +30,7 @@ class TransportStats:
 @dataclass(slots=True)
 class _Pending:
     address: tuple[str, int]
-    community: bytes
+    accept: Callable[[bytes], object]
     future: asyncio.Future
 
 
@@ -46,7 +47,12 @@ class _Protocol(asyncio.DatagramProtocol):
 
 
 class UdpClient:
-    """Send SNMP v1/v2c requests and await their responses, many targets at once."""
+    """Send SNMP messages and await their responses, many targets at once.
+
+    A response is matched by message id (v1/v2c request-id, v3 msgID) and source address,
+    then handed to the request's own `accept` function, which decodes and verifies it
+    (community, digest...). `accept` returning None or raising BerError drops the datagram.
+    """
 
     def __init__(self, receive_buffer: int = 4 << 20) -> None:
         self._transports: dict[int, asyncio.DatagramTransport] = {}
@@ -79,7 +85,7 @@ class UdpClient:
                 pending.future.cancel()
         self._pending.clear()
 
-    def _request_id(self) -> int:
+    def new_id(self) -> int:
         self._next_id = self._next_id + 1 if self._next_id < (1 << 31) - 1 else 1
         while self._next_id in self._pending:
             self._next_id += 1
@@ -87,20 +93,57 @@ class UdpClient:
 
     def _received(self, data: bytes, addr) -> None:  # noqa: ANN001
         self.stats.received += 1
-        request_id = ber.peek_request_id(data)
-        pending = self._pending.get(request_id) if request_id is not None else None
+        message_id = ber.peek_message_id(data)
+        pending = self._pending.get(message_id) if message_id is not None else None
         if pending is None or pending.future.done() or tuple(addr[:2]) != pending.address:
             self.stats.unmatched += 1
             return
         try:
-            response = ber.decode_message(data)
+            result = pending.accept(data)
         except ber.BerError:
             self.stats.malformed += 1
             return
-        if response.pdu_type != ber.RESPONSE or response.community != pending.community:
+        if result is None:
             self.stats.unmatched += 1
             return
-        pending.future.set_result(response)
+        pending.future.set_result(result)
+
+    async def exchange(
+        self,
+        address: tuple[str, int],
+        message: bytes,
+        message_id: int,
+        accept: Callable[[bytes], object],
+        *,
+        timeout: float = 2.0,
+        retries: int = 1,
+    ):  # noqa: ANN201
+        """Send, resend on timeout up to `retries` times, return what `accept` made of the answer.
+
+        A retry resends the same message, so a late answer to an earlier try is still taken.
+        """
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        transport = await self._transport(family)
+        future = asyncio.get_running_loop().create_future()
+        self._pending[message_id] = _Pending(address, accept, future)
+        try:
+            for _ in range(retries + 1):
+                try:
+                    transport.sendto(message, address)
+                except OSError as exc:
+                    raise SnmpConfigError(f"cannot send to {address[0]}:{address[1]}: {exc}") from None
+                self.stats.sent += 1
+                try:
+                    return await asyncio.wait_for(asyncio.shield(future), timeout)
+                except TimeoutError:
+                    continue
+            raise SnmpTimeout(
+                f"no response from {address[0]}:{address[1]} after {retries + 1} tries of {timeout:g}s"
+            )
+        finally:
+            self._pending.pop(message_id, None)
+            if not future.done():
+                future.cancel()
 
     async def request(
         self,
@@ -115,43 +158,23 @@ class UdpClient:
         retries: int = 1,
         version: int = ber.VERSION_2C,
     ) -> ber.Response:
-        """Send one request, resend on timeout up to `retries` times, return the Response.
+        """One v1/v2c request; an error-status in the response raises SnmpProtocolError."""
+        request_id = self.new_id()
+        message = ber.encode_request(pdu_type, community, request_id, oids, non_repeaters, max_repetitions, version)
 
-        A retry keeps the request-id, so a late answer to an earlier try is still taken.
-        """
-        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        transport = await self._transport(family)
-        request_id = self._request_id()
-        message = ber.encode_request(
-            pdu_type, community, request_id, oids, non_repeaters, max_repetitions, version
-        )
-        future = asyncio.get_running_loop().create_future()
-        self._pending[request_id] = _Pending(address, community, future)
-        try:
-            for _ in range(retries + 1):
-                try:
-                    transport.sendto(message, address)
-                except OSError as exc:
-                    raise SnmpConfigError(f"cannot send to {address[0]}:{address[1]}: {exc}") from None
-                self.stats.sent += 1
-                try:
-                    response = await asyncio.wait_for(asyncio.shield(future), timeout)
-                except TimeoutError:
-                    continue
-                if response.error_status:
-                    raise SnmpProtocolError(
-                        f"agent returned error-status {response.error_status}"
-                        f" at index {response.error_index}",
-                        status=response.error_status,
-                    )
-                return response
-            raise SnmpTimeout(
-                f"no response from {address[0]}:{address[1]} after {retries + 1} tries of {timeout:g}s"
+        def accept(data: bytes) -> ber.Response | None:
+            response = ber.decode_message(data)
+            if response.pdu_type != ber.RESPONSE or response.community != community:
+                return None
+            return response
+
+        response = await self.exchange(address, message, request_id, accept, timeout=timeout, retries=retries)
+        if response.error_status:
+            raise SnmpProtocolError(
+                f"agent returned error-status {response.error_status} at index {response.error_index}",
+                status=response.error_status,
             )
-        finally:
-            self._pending.pop(request_id, None)
-            if not future.done():
-                future.cancel()
+        return response
 
 
 def parse_address(host: str, port: int) -> tuple[str, int]:

@@ -1,8 +1,8 @@
-"""SNMPv3 (USM: auth and privacy) through pysnmp's hlapi, with MIB lookup switched off.
+"""SNMPv3 through pysnmp's hlapi (MIB lookup off): the path for DES and AES-192/256.
 
-USM needs engine discovery, time windows and key localisation; pysnmp does these right,
-so v3 keeps it. One SnmpEngine is shared by all v3 targets of a process. Responses are
-turned into the same plain varbinds as the v2c fast path.
+netops speaks SHA/SHA-2/MD5 with AES-128 itself (`usm.py`); privacy protocols whose key
+extension differs between vendors go through pysnmp, which implements them all. One
+SnmpEngine is shared by these targets. Responses become the same plain varbinds.
 """
 
 from __future__ import annotations

@@ -1,0 +1,119 @@
+"""The generic PDU-to-metrics mapping, on hand-made data (no sockets)."""
+
+from __future__ import annotations
+
+from netops.snmp import ber
+from netops.snmp.families import LabelSet, MetricFamily, Sample, render_text
+from netops.snmp.metrics import families, plan, render_octets, split_index
+from netops.snmp.profile import IndexPart, parse_profile
+
+PROFILE = parse_profile("""
+name: demo
+tables:
+  - name: scalars
+    scalar: true
+    metrics:
+      - {name: demo_runtime_seconds, oid: 1.3.6.1.9.1, scale: 60, unknown: [4294967295]}
+      - {name: demo_source, oid: 1.3.6.1.9.2, enum: {3: normal, 5: battery}, enum_as: state}
+      - {name: demo_mode, oid: 1.3.6.1.9.3, enum: {1: auto, 2: manual}, enum_as: label, state_label: mode}
+  - name: rows
+    index:
+      - {name: port, type: integer}
+      - {name: peer, type: string}
+    labels:
+      - {label: port_name, oid: 1.3.6.1.9.20.1, key: [port]}
+      - {label: kind, from: peer, classify: [{match: '(?i)^core', value: core}], default: other}
+    filters:
+      - {oid: 1.3.6.1.9.10.1.9, not_in: [0]}
+    metrics:
+      - {name: demo_bytes_total, oid: 1.3.6.1.9.10.1.2, type: counter, scale_by: 1.3.6.1.9.10.1.3}
+      - {name: demo_alarm, oid: 1.3.6.1.9.10.1.4, value_map: {2: 0, 4: 1}}
+      - {name: demo_peer_info, oid: 1.3.6.1.9.10.1.4, type: info}
+""", "demo.yaml")
+
+O = ber.parse_oid
+
+
+def _peer(name: str) -> tuple[int, ...]:
+    return (len(name), *name.encode())
+
+
+DATA = {
+    O("1.3.6.1.9.1"): {(0,): (ber.GAUGE32, 4294967295)},
+    O("1.3.6.1.9.2"): {(0,): (ber.INTEGER, 5)},
+    O("1.3.6.1.9.3"): {(0,): (ber.INTEGER, 2)},
+    O("1.3.6.1.9.20.1"): {(7,): (ber.OCTET_STRING, b"GE0/0/7\r\n"), (8,): (ber.OCTET_STRING, b"GE0/0/8")},
+    O("1.3.6.1.9.10.1.9"): {(7, *_peer("core-1")): (ber.INTEGER, 1), (8, *_peer("village")): (ber.INTEGER, 1),
+                            (9, *_peer("gone")): (ber.INTEGER, 0)},
+    O("1.3.6.1.9.10.1.2"): {(7, *_peer("core-1")): (ber.COUNTER64, 10), (8, *_peer("village")): (ber.COUNTER64, 3),
+                            (9, *_peer("gone")): (ber.COUNTER64, 1)},
+    O("1.3.6.1.9.10.1.3"): {(7, *_peer("core-1")): (ber.INTEGER, 4), (8, *_peer("village")): (ber.INTEGER, 2)},
+    O("1.3.6.1.9.10.1.4"): {(7, *_peer("core-1")): (ber.INTEGER, 4), (8, *_peer("village")): (ber.INTEGER, 7)},
+}
+
+
+def _by_name(result: list[MetricFamily]) -> dict[str, MetricFamily]:
+    return {f.name: f for f in result}
+
+
+def test_plan_lists_scalars_and_columns_once():
+    p = plan([PROFILE, PROFILE])
+    assert p.scalars == (O("1.3.6.1.9.1"), O("1.3.6.1.9.2"), O("1.3.6.1.9.3"))
+    assert O("1.3.6.1.9.20.1") in p.columns and O("1.3.6.1.9.10.1.3") in p.columns
+    assert len(p.columns) == len(set(p.columns))
+
+
+def test_unknown_sentinel_leaves_the_sample_out():
+    assert _by_name(families([PROFILE], DATA))["demo_runtime_seconds"].samples == []
+
+
+def test_enum_as_state_and_as_label():
+    out = _by_name(families([PROFILE], DATA, {"device": "ups-1"}))
+    assert out["demo_source"].values() == [({"device": "ups-1", "state": "normal"}, 0),
+                                           ({"device": "ups-1", "state": "battery"}, 1)]
+    assert out["demo_mode"].values() == [({"device": "ups-1", "mode": "manual"}, 1)]
+
+
+def test_rows_get_index_lookup_and_derived_labels_and_filters_apply():
+    out = _by_name(families([PROFILE], DATA, {"device": "sw"}))
+    rows = out["demo_bytes_total"].values()
+    assert rows == [
+        ({"device": "sw", "port": "7", "peer": "core-1", "port_name": "GE0/0/7", "kind": "core"}, 40),
+        ({"device": "sw", "port": "8", "peer": "village", "port_name": "GE0/0/8", "kind": "other"}, 6),
+    ]  # the row whose filter column is 0 is gone; CR/LF in a DisplayString become spaces and are trimmed
+    assert [v for _, v in out["demo_alarm"].values()] == [1]  # 7 is not in value_map: left out
+    assert len(out["demo_peer_info"].samples) == 2
+
+
+def test_split_index_handles_strings_inet_and_implied():
+    parts = [IndexPart(name="a", type="integer"), IndexPart(name="b", type="inet"),
+             IndexPart(name="c", type="implied")]
+    assert split_index(parts, (5, 4, 10, 0, 0, 1, 65, 66)) == [(5,), (4, 10, 0, 0, 1), (65, 66)]
+    assert split_index(parts[:2], (5, 9, 1)) is None  # length prefix runs past the end
+    assert split_index(parts[:1], (5, 6)) is None  # left-over sub-identifiers
+
+
+def test_octet_rendering():
+    assert render_octets(bytes.fromhex("14a0f8cfaf39"), "auto") == "14:a0:f8:cf:af:39"
+    assert render_octets(b"CE-NG", "auto") == "CE-NG"
+    assert render_octets(bytes([10, 0, 0, 1]), "ip") == "10.0.0.1"
+    assert render_octets("王台镇".encode(), "text") == "王台镇"
+
+
+def test_text_exposition_escapes_and_formats():
+    labels = LabelSet({"device": 'a"b', "descr": "x\\y\nz"})
+    text = render_text([MetricFamily("demo_total", "counter", "help\nline", [Sample(labels, 3), Sample(labels, 0.25)])])
+    assert text == (
+        "# HELP demo_total help\\nline\n# TYPE demo_total counter\n"
+        'demo_total{device="a\\"b",descr="x\\\\y\\nz"} 3\n'
+        'demo_total{device="a\\"b",descr="x\\\\y\\nz"} 0.25\n'
+    )
+
+
+def test_text_exposition_parses_with_prometheus_client():
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = render_text(families([PROFILE], DATA, {"device": "sw"}))
+    parsed = {f.name: f for f in text_string_to_metric_families(text)}
+    assert parsed["demo_bytes"].type == "counter"
+    assert {s.labels["peer"] for s in parsed["demo_bytes"].samples} == {"core-1", "village"}
