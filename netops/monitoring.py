@@ -15,6 +15,7 @@ Everything here is pure (model in, dicts out); the CLI writes the files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import deque
 from dataclasses import dataclass, field
@@ -195,8 +196,6 @@ def shard_paths(out: Path, shards: int) -> list[Path]:
 
 def hashmod_shard(address: str, modulus: int) -> int:
     """The shard Prometheus's `hashmod` puts `address` in: md5, last 8 bytes, big-endian, mod N."""
-    import hashlib
-
     digest = hashlib.md5(address.encode()).digest()
     return int.from_bytes(digest[8:], "big") % modulus
 

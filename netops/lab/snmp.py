@@ -10,8 +10,8 @@ agent answers:
   people poking at the lab with `snmpwalk`;
 * the device's own inventory credential - its v2c community, or its SNMPv3 authPriv user -
   resolved from the environment or the secrets file, so the exporter talks to the lab
-  exactly as it talks to the real network. Keys reach snmpsim in a 0600 arguments file,
-  never on a command line.
+  exactly as it talks to the real network. Keys reach snmpsim in a 0600 arguments file
+  (never on a command line), deleted as soon as the agents answer.
 
 `set` rewrites the affected recordings (snmpsim re-reads a data file whose mtime changed);
 a device that is `down` has no data file at all, so its agent stays silent and its peers'
@@ -67,7 +67,6 @@ class AgentInfo(BaseModel):
     auth: str = "v2c"  # what the inventory credential made it speak: v2c | v3 | lab-only
     credential: str | None = None
     data_dir: str
-    files: list[str] = []
 
 
 class SnmpLabState(BaseModel):
@@ -275,25 +274,35 @@ def engine_args(plan: AgentPlan) -> list[str]:
 # --- recordings on disk -------------------------------------------------------------------------
 
 
-def write_recording(plan_files: list[str], data_dir: Path, text: str | None) -> None:
-    """Write (or, for a device that is down, remove) the agent's data files.
+def write_recording(names: list[str], data_dir: Path, text: str | None) -> None:
+    """Write the agent's data files, or - for a device that is down - set them aside.
 
-    The mtime is pushed at least one second past the previous one: snmpsim notices a
-    changed data file by its whole-second mtime.
+    A file set aside (`NAME.snmprec.off`) leaves snmpsim nothing to read, so the agent stays
+    silent; writing it again brings the agent back. The mtime is pushed at least one second
+    past the previous one: snmpsim notices a changed data file by its whole-second mtime.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    for name in plan_files:
+    for name in names:
         path = data_dir / f"{name}.snmprec"
-        previous = path.stat().st_mtime if path.exists() else 0.0
+        off = data_dir / f"{name}.snmprec.off"
+        previous = max((p.stat().st_mtime for p in (path, off) if p.exists()), default=0.0)
         if text is None:
             if path.exists():
-                path.unlink()
+                os.replace(path, off)
             continue
         tmp = data_dir / f".{name}.snmprec.tmp"
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
+        if off.exists():
+            off.unlink()
         stamp = max(time.time(), previous + 1.0)
         os.utime(path, (stamp, stamp))
+
+
+def recording_names(data_dir: Path) -> list[str]:
+    """The data file names of an agent (its communities), found on disk, not kept in the state."""
+    names = {p.name.split(".snmprec")[0] for p in data_dir.glob("*.snmprec*") if not p.name.startswith(".")}
+    return sorted(names)
 
 
 def _recording_text(device: Device, net: LabNetwork) -> str | None:
@@ -370,12 +379,14 @@ def up(inv: Inventory, root: Path, only: list[str] | None = None, processes: int
             pids.append(proc.pid)
             for plan in chunk:
                 state.agents[plan.device] = AgentInfo(endpoint=plan.endpoint, process=proc.pid, auth=plan.auth,
-                                                      credential=plan.credential, data_dir=str(plan.data_dir),
-                                                      files=[f"{f}.snmprec" for f in plan.files])
+                                                      credential=plan.credential, data_dir=str(plan.data_dir))
         state.pids = pids
         state.logs = logs
         save_state(root, state)
         wait_ready(state, root, timeout)
+        # snmpsim has read its arguments (with the v3 keys): they need not stay on disk
+        for args_file in base.glob("agents-*.args"):
+            args_file.unlink()
     except BaseException:
         for pid in pids:
             stop_pid(pid, root)
@@ -459,7 +470,7 @@ def set_state(inv: Inventory, root: Path, device: str, new_state: str) -> list[s
     changed = [name for name in affected_by(device, net, flipped) if name in state.agents]
     for name in changed:
         info = state.agents[name]
-        write_recording([f.removesuffix(".snmprec") for f in info.files], Path(info.data_dir),
+        write_recording(recording_names(Path(info.data_dir)), Path(info.data_dir),
                         _recording_text(inv.devices[name], net))
     save_state(root, state)
     return changed
