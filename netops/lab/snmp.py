@@ -312,6 +312,19 @@ def _recording_text(device: Device, net: LabNetwork) -> str | None:
 # --- up / down / status / set ---------------------------------------------------------------
 
 
+def endpoints_in_use(endpoints: list[str]) -> list[str]:
+    """Endpoints another process already binds (an agent answering there would fool `up`)."""
+    busy = []
+    for endpoint in endpoints:
+        host, _, port = endpoint.rpartition(":")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            try:
+                sock.bind((host, int(port)))
+            except OSError:
+                busy.append(endpoint)
+    return busy
+
+
 def select_devices(inv: Inventory, only: list[str] | None) -> list[str]:
     names = [n for n in inv.lab.snmp if n in inv.devices]
     if only:
@@ -332,6 +345,10 @@ def up(inv: Inventory, root: Path, only: list[str] | None = None, processes: int
         raise LabError(f"the SNMP lab in {root} is already running (pids {existing.pids}); "
                        "run `netops lab down` first")
     names = select_devices(inv, only)
+    busy = endpoints_in_use([inv.lab.snmp[n] for n in names])
+    if busy:
+        raise LabError(f"{len(busy)} lab endpoint(s) are already in use (e.g. {busy[0]}): another lab or agent "
+                       "runs there; stop it or give these devices other endpoints in lab.yaml")
     processes = max(1, min(processes, len(names)))
     base = snmp_dir(root)
     if base.exists():

@@ -169,6 +169,8 @@ def test_bad_requests_are_clear_errors(lab):
     assert result.exit_code == 4 and "not a device of the running lab" in result.output
     result = netops("lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir), "--only", "ups-1")
     assert result.exit_code == 4 and "already running" in result.output
+    result = netops("lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir) + "-other", "--only", "ups-1")
+    assert result.exit_code == 4 and "already in use" in result.output
     result = netops("lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir) + "-x", "--only", "nosuch")
     assert result.exit_code == 4 and "nosuch" in result.output
     assert "Traceback" not in result.output
