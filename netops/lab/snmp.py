@@ -21,7 +21,6 @@ ports go down. `status` and `down` work from the state file in the lab directory
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -491,7 +490,3 @@ def set_state(inv: Inventory, root: Path, device: str, new_state: str) -> list[s
                         _recording_text(inv.devices[name], net))
     save_state(root, state)
     return changed
-
-
-def status_json(root: Path) -> str:
-    return json.dumps(status(root), indent=2)
