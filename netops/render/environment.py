@@ -29,15 +29,14 @@ _LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 
 NOT_RENDERED: dict[Platform, str] = {
     Platform.linux: "Linux host: configured by its own tooling, not by netops templates",
-    Platform.appliance: "appliance (UPS, EPS, sensor, IDS, gatekeeper): SNMP v2c/vendor UI only, "
-                        "no configuration netops manages",
+    Platform.appliance: "appliance (UPS, EPS, sensor, IDS, gatekeeper): SNMP only, no configuration netops manages",
 }
 
 # the template tried for each role, in order: a role without its own template borrows a close one
 ROLE_TEMPLATES: dict[Role, tuple[str, ...]] = {
-    Role.core_switch: ("core_switch",),
-    Role.aggregation_switch: ("aggregation_switch", "access_switch", "core_switch"),
-    Role.access_switch: ("access_switch",),
+    Role.core_switch: ("core_switch", "switch"),
+    Role.aggregation_switch: ("aggregation_switch", "access_switch", "core_switch", "switch"),
+    Role.access_switch: ("access_switch", "switch"),
     Role.router: ("router",),
     Role.firewall: ("firewall",),
     Role.village_ap: ("village_ap", "router"),
@@ -160,7 +159,7 @@ def choose_template(device: Device, available: frozenset[str]) -> str:
     """`<platform>/<role>.j2`, or the role's fallbacks; platforms netops does not configure are skipped."""
     reason = NOT_RENDERED.get(device.platform)
     if reason is not None:
-        raise NotRendered(f"not rendered: {reason}", device=device.name)
+        raise NotRendered(reason, device=device.name)
     platform = device.platform.value
     tried = [f"{platform}/{role}.j2" for role in ROLE_TEMPLATES.get(device.role, (device.role.value,))]
     for name in tried:
