@@ -28,18 +28,25 @@ def inventory():
     return load_inventory(SAMPLE)
 
 
-def _village_uplink(inventory):
-    return inventory.devices["wangtai-v001"].interface("GigabitEthernet0/0/4")
+def set_interface(device, name: str, **changes) -> None:
+    """Replace a (frozen) interface with a copy that skipped validation, as a buggy loader might."""
+    index = next(k for k, i in enumerate(device.interfaces) if i.name == name)
+    device.interfaces[index] = Interface.model_construct(**{**dict(device.interfaces[index]), **changes})
+    device._interfaces_by_name = None
+
+
+def set_uplink_description(inventory, text: str) -> None:
+    set_interface(inventory.devices["wangtai-v001"], "GigabitEthernet0/0/4", description=text)
 
 
 def test_the_model_refuses_a_newline_in_a_description():
-    with pytest.raises(ValidationError, match="one line without control characters"):
+    with pytest.raises(ValidationError, match="description"):
         Interface.model_validate({"name": "eth0", "description": "ok\nquit"})
 
 
 @pytest.mark.parametrize("breaker", BREAKERS)
 def test_description_bypassing_the_model_is_refused_at_render_time(inventory, breaker):
-    _village_uplink(inventory).description = PAYLOAD.format(breaker, breaker)  # no validation on assignment
+    set_uplink_description(inventory, PAYLOAD.format(breaker, breaker))
     with pytest.raises(UnsafeValue, match="would end the configuration line"):
         render_device(inventory, "wangtai-v001")
 
@@ -56,9 +63,7 @@ def test_model_construct_device_name_cannot_inject_a_hostname_line(inventory):
 def test_every_platform_refuses_an_injected_interface_description(inventory, platform_device):
     device = inventory.devices[platform_device]
     target = next(i for i in device.interfaces if i.addresses)
-    device.interfaces[device.interfaces.index(target)] = Interface.model_construct(
-        **{**dict(target), "description": "x\r\nsystem-view"})
-    device._interfaces_by_name = None
+    set_interface(device, target.name, description="x\r\nsystem-view")
     with pytest.raises(UnsafeValue):
         render_device(inventory, platform_device)
 
@@ -76,7 +81,7 @@ def test_vlan_name_and_zone_service_values_are_checked_too(inventory):
 
 
 def test_injected_value_fails_only_its_device(inventory):
-    _village_uplink(inventory).description = "up\nreboot"
+    set_uplink_description(inventory, "up\nreboot")
     results = {r.device: r for r in Renderer(inventory).render_many()}
     assert results["wangtai-v001"].status == "failed"
     assert "would end the configuration line" in results["wangtai-v001"].reason
@@ -103,10 +108,9 @@ def test_macro_output_may_span_lines_but_a_value_joined_to_it_may_not(inventory,
 @given(text=st.text(min_size=1, max_size=80))
 def test_any_text_either_stays_on_its_line_or_is_refused(inventory, text):
     """Whatever string reaches a description, the config keeps its exact line structure."""
-    uplink = _village_uplink(inventory)
-    uplink.description = "baseline"
+    set_uplink_description(inventory, "baseline")
     baseline = render_device(inventory, "wangtai-v001").splitlines()
-    uplink.description = text
+    set_uplink_description(inventory, text)
     try:
         rendered = render_device(inventory, "wangtai-v001").splitlines()
     except UnsafeValue:

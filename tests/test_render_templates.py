@@ -85,7 +85,8 @@ def test_template_writing_none_is_refused(inventory, tmp_path):
 
 
 def test_frr_refuses_switch_ports(inventory):
-    inventory.devices["wangtai-ex-rt"].interfaces[0].mode = "access"
+    device = inventory.devices["wangtai-ex-rt"]
+    device.interfaces[0] = device.interfaces[0].model_copy(update={"mode": "access"})
     with pytest.raises(RenderError, match="eth0 is access: FRR routes"):
         render_device(inventory, "wangtai-ex-rt")
 
