@@ -47,6 +47,7 @@ class ContextCache:
         self._zones: dict[str, dict[str, Any]] = {}
         self._users: dict[str, list[dict[str, Any]]] = {}
         self._snmp: dict[str, dict[str, Any]] = {}
+        self.isolated_zones = [z for z in inventory.zones.values() if zone_policy.is_isolated(z)]
 
     def zone(self, name: str) -> dict[str, Any]:
         ctx = self._zones.get(name)
@@ -138,7 +139,7 @@ def _sys_location(device: Device) -> str:
 
 def build_context(inv: Inventory, device: Device, cache: ContextCache) -> dict[str, Any]:
     """Everything a template of this device needs; raises RenderError when intent is unsafe."""
-    problems = zone_policy.route_problems(inv, device)
+    problems = zone_policy.route_problems(inv, device, cache.isolated_zones)
     if problems:
         raise RouteOutsideZone("; ".join(problems), device=device.name)
     zone = cache.zone(device.zone)

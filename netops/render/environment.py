@@ -57,6 +57,8 @@ def _checked(value: Any) -> str:
         return value
     if kind is str and _LINE_BREAKING.search(value) is None:
         return value
+    if kind is int:
+        return str(value)
     if value is None:
         raise RenderError("a template wrote None: a value the template expected is missing")
     text = value if isinstance(value, str) else str(value)

@@ -56,6 +56,7 @@ class Renderer:
         self.env = load_environment(str(self.templates_dir))
         self._available = template_names(self.env)
         self._cache = ContextCache(inventory, SecretValues(secrets))
+        self._templates: dict[str, jinja2.Template] = {}
 
     def device(self, name: str) -> Device:
         device = self.inventory.devices.get(name)
@@ -69,10 +70,15 @@ class Renderer:
     def render(self, name: str) -> str:
         """The configuration text of one device; raises RenderError (NotRendered when skipped)."""
         device = self.device(name)
-        template_name = self.template_for(device)
+        return self._render(device, self.template_for(device))
+
+    def _render(self, device: Device, template_name: str) -> str:
         try:
+            template = self._templates.get(template_name)
+            if template is None:
+                template = self._templates[template_name] = self.env.get_template(template_name)
             context = build_context(self.inventory, device, self._cache)
-            return str(self.env.get_template(template_name).render(c=context))
+            return str(template.render(c=context))
         except RenderError as exc:
             exc.device = exc.device or device.name
             where = template_location(exc) or exc.template or template_name
@@ -99,7 +105,7 @@ class Renderer:
         except RenderError as exc:
             return RenderResult(**base, status="failed", reason=exc.reason)
         try:
-            return RenderResult(**base, status="rendered", template=template, config=self.render(name))
+            return RenderResult(**base, status="rendered", template=template, config=self._render(device, template))
         except RenderError as exc:
             where = f"{exc.template}: " if exc.template else ""
             return RenderResult(**base, status="failed", template=template, reason=f"{where}{exc.reason}")

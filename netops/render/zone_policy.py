@@ -25,12 +25,18 @@ def is_isolated(zone: Zone) -> bool:
     return zone.isolation in IsolatedKinds or zone.kind is ZoneKind.classified
 
 
-def route_problems(inv: Inventory, device: Device) -> list[str]:
-    """Every route of the device that would lead out of (or into) an isolated zone."""
+def route_problems(inv: Inventory, device: Device, isolated: list[Zone] | None = None) -> list[str]:
+    """Every route of the device that would lead out of (or into) an isolated zone.
+
+    `isolated`: the inventory's isolated zones, when the caller has them at hand already.
+    """
+    if not device.routes:
+        return []
     problems: list[str] = []
-    own = [inv.zones[z] for z in device.zones if z in inv.zones]
-    isolated_own = [z for z in own if is_isolated(z)]
-    foreign_isolated = [z for z in inv.zones.values() if is_isolated(z) and z.name not in device.zones]
+    if isolated is None:
+        isolated = [z for z in inv.zones.values() if is_isolated(z)]
+    isolated_own = [z for z in isolated if z.name in device.zones]
+    foreign_isolated = [z for z in isolated if z.name not in device.zones]
     for route in device.routes:
         where = f"route {route.prefix} via {route.next_hop}"
         if isolated_own:
