@@ -131,3 +131,16 @@ def test_check_of_a_secrets_directory_compares_without_showing_secrets(secrets_e
     assert differs.exit_code == 1 and "diff withheld" in differs.stdout
     for value in ALL_VALUES:
         assert value not in differs.output
+
+
+def test_check_masks_secret_lines_even_in_a_world_readable_file(secrets_env, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["render", "-i", str(SAMPLE), "-o", str(out), "-d", "fw-1", "--with-secrets"]).exit_code == 0
+    cfg = out / "fw-1.cfg"
+    cfg.write_text(cfg.read_text().replace("sysname fw-1", "sysname fw-old"))
+    os.chmod(cfg, 0o644)  # someone widened it: the diff is shown, the secrets in it are not
+    result = runner.invoke(app, ["render", "-i", str(SAMPLE), "--check", str(out), "-d", "fw-1"])
+    assert result.exit_code == 1
+    assert "-sysname fw-old" in result.stdout and "+sysname fw-1" in result.stdout
+    for value in ALL_VALUES:
+        assert value not in result.output

@@ -1,8 +1,9 @@
 """Rendered configurations on disk: `<out>/<device>.cfg`, and `--check` against a fresh render.
 
 The only I/O of rendering. Files holding resolved secrets are created 0600 from the start
-(never written wider and narrowed later). A check never prints a secret: a file written with
-secrets is compared with its placeholders as wildcards, and its diff is withheld.
+(never written wider and narrowed later). A check never prints a secret: lines matching a
+placeholder line are compared with the placeholder as a wildcard, and the diff of a file
+written with secrets (mode 0600) is withheld altogether.
 """
 
 from __future__ import annotations
@@ -95,21 +96,21 @@ def _holds_secrets(path: Path) -> bool:
     return not path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
 
 
-def _equal_but_secrets(fresh: str, on_disk: str) -> bool:
-    """Equal once each `<secret:...>` of the fresh render may stand for any one word on disk."""
-    a, b = fresh.split("\n"), on_disk.split("\n")
-    if len(a) != len(b):
-        return False
-    for want, got in zip(a, b):
-        if want == got:
-            continue
-        if "<secret:" not in want:
-            return False
-        parts = _PLACEHOLDER_SPLIT.split(want)
-        pattern = "".join(r"\S+" if _PLACEHOLDER.fullmatch(p) else re.escape(p) for p in parts)
-        if not re.fullmatch(pattern, got):
-            return False
-    return True
+def mask_secrets(fresh: str, on_disk: str) -> str:
+    """`on_disk` with each line that matches a placeholder line of `fresh` (any one word standing
+    for each `<secret:...>`) replaced by that placeholder line: secrets never reach a diff."""
+    patterns = {}
+    for line in fresh.split("\n"):
+        if "<secret:" in line:
+            parts = _PLACEHOLDER_SPLIT.split(line)
+            regex = "".join(r"\S+" if _PLACEHOLDER.fullmatch(p) else re.escape(p) for p in parts)
+            patterns[line] = re.compile(regex)
+    if not patterns:
+        return on_disk
+    out = []
+    for line in on_disk.split("\n"):
+        out.append(next((want for want, rx in patterns.items() if rx.fullmatch(line)), line))
+    return "\n".join(out)
 
 
 def check_configs(results: Iterable[RenderResult], directory: Path, *, complete: bool) -> list[ConfigCheck]:
@@ -130,15 +131,16 @@ def check_configs(results: Iterable[RenderResult], directory: Path, *, complete:
         on_disk = path.read_text(encoding="utf-8", errors="replace")
         if on_disk == result.config:
             checks.append(ConfigCheck(result.device, "same", path))
+            continue
+        masked = mask_secrets(result.config, on_disk)
+        if masked == result.config:
+            checks.append(ConfigCheck(result.device, "same", path))
         elif _holds_secrets(path):
-            if _equal_but_secrets(result.config, on_disk):
-                checks.append(ConfigCheck(result.device, "same", path))
-            else:
-                checks.append(ConfigCheck(result.device, "differs", path,
-                                          reason="file holds resolved secrets: diff withheld"))
+            checks.append(ConfigCheck(result.device, "differs", path,
+                                      reason="file holds resolved secrets: diff withheld"))
         else:
             diff = "".join(difflib.unified_diff(
-                on_disk.splitlines(keepends=True), result.config.splitlines(keepends=True),
+                masked.splitlines(keepends=True), result.config.splitlines(keepends=True),
                 fromfile=str(path), tofile=f"{result.device} (fresh render)"))
             checks.append(ConfigCheck(result.device, "differs", path, diff=diff))
     if complete and directory.is_dir():
