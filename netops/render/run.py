@@ -80,7 +80,6 @@ class Renderer:
             context = build_context(self.inventory, device, self._cache)
             return str(template.render(c=context))
         except RenderError as exc:
-            exc.device = exc.device or device.name
             where = template_location(exc) or exc.template or template_name
             raise type(exc)(exc.reason, device=device.name, template=where) from None
         except SecretError:
