@@ -20,6 +20,9 @@ from netops.commands.inventory import app as inventory_app  # noqa: E402
 app.add_typer(inventory_app, name="inventory")
 
 # --- render (issue: config templates) ----------------------------------------------------
+from netops.commands.render import render as render_command  # noqa: E402
+
+app.command(name="render")(render_command)
 
 # --- monitor, exporter, lab (issue: SNMP collectors and exporter) ------------------------
 from netops.commands.snmp import app as snmp_app, exporter as exporter_command  # noqa: E402
