@@ -24,6 +24,9 @@ app.add_typer(inventory_app, name="inventory")
 # --- monitor, exporter, lab (issue: SNMP collectors and exporter) ------------------------
 
 # --- audit (issue: isolation compliance audit) -------------------------------------------
+from netops.commands.audit import app as audit_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")
 
 # --- backup, diff, push (issue: device operations) ---------------------------------------
 

@@ -38,17 +38,15 @@ class PathStep:
 
 
 def path_text(path: list[PathStep]) -> str:
-    """in-sw-1:XGE0/0/2 -> ex-sw-1:GE1/0/3 -> ... : device by device with interfaces."""
+    """wangtai-in-sw (intranet) -[XGE0/0/1 : Ten-GE1/0/49]-> wangtai-ex-sw (extranet) ...
+
+    Device by device, each cable shown with the port it leaves by and the port it enters.
+    """
     parts = []
     for i, step in enumerate(path):
-        label = f"{step.device} [{'/'.join(step.zones) or '?'}]"
-        if step.enters:
-            label = f"{step.enters}@{label}"
-        if step.leaves:
-            label = f"{label}@{step.leaves}"
-        parts.append(label)
+        parts.append(f"{step.device} ({'/'.join(step.zones) or 'undeclared'})")
         if i < len(path) - 1:
-            parts.append("->")
+            parts.append(f"-[{step.leaves or '?'} : {path[i + 1].enters or '?'}]->")
     return " ".join(parts)
 
 

@@ -208,7 +208,8 @@ def check_dual_homing(ctx: IntentContext) -> Iterator[Finding]:
             continue
         zones = set(attached)
         allowed, notes = _approved_zones(ctx, d)
-        evidence = [f"{z}: {', '.join(why)}" for z, why in sorted(attached.items())] + notes
+        evidence = [f"{z}: {', '.join(why[:6])}" + (f" (+{len(why) - 6} more)" if len(why) > 6 else "")
+                    for z, why in sorted(attached.items())] + notes
         if any(zones <= ok for ok in allowed):
             yield passed(check, d.name, f"approved {d.role.value} joining {', '.join(sorted(zones))}",
                          evidence=evidence)

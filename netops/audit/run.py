@@ -9,6 +9,8 @@ judged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import socket
 import time
 from collections import Counter
@@ -25,10 +27,11 @@ from netops.audit.live import audit_live, live_targets
 from netops.audit.policy import Policy, PolicyError, check_against_inventory, load_policy
 from netops.audit.provenance import file_entry, git_revision, hashed_entry
 from netops.audit.waivers import apply_waivers
-from netops.audit.walk import FileWalker, Walker, gather, save_evidence
+from netops.audit.walk import FileWalker, SnmpWalker, Walker, gather, lab_targets, save_evidence, snmp_auth_for
 from netops.audit.zone_rules import ZoneRules
 from netops.inventory.load import inventory_files, parse_inventory
 from netops.inventory.validate import validate_inventory
+from netops.secrets import SecretResolver, secrets_file_path
 
 TOOL = "netops audit isolation"
 REPORT_VERSION = 1
@@ -41,7 +44,8 @@ class AuditOptions:
     layers: tuple[str, ...] = ("intent",)
     configs: Path | None = None  # rendered configs or backups
     evidence: Path | None = None  # saved walks (offline live layer)
-    walker: Walker | None = None  # live walks (SNMP); used when evidence is None
+    walker: Walker | None = None  # live walks; used when evidence is None
+    live_snmp: bool = False  # walk the lab SNMP endpoints (inventory lab.snmp) with the inventory's credentials
     save_evidence: Path | None = None
     today: dt.date | None = None  # the day waivers are judged against
     workers: int = 16
@@ -99,9 +103,15 @@ class AuditReport:
             out.append(row)
         return out
 
+    def digest(self) -> str:
+        """SHA-256 over what was found and on which evidence: the number an auditor signs."""
+        body = {"meta": {k: v for k, v in self.meta.items() if k not in ("duration_s", "timings_s")},
+                "findings": [f.to_dict() for f in self.findings], "manifest": self.manifest}
+        return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "report": {"tool": TOOL, "version": REPORT_VERSION},
+            "report": {"tool": TOOL, "version": REPORT_VERSION, "digest": self.digest()},
             "meta": self.meta,
             "passed": self.passed,
             "counts": self.counts(),
@@ -174,6 +184,8 @@ def audit_isolation(options: AuditOptions) -> AuditReport:
             findings.append(unknown("live.evidence", "(inventory)", "the inventory could not be built"))
         else:
             walker: Walker | None = FileWalker(options.evidence) if options.evidence else options.walker
+            if walker is None and options.live_snmp:
+                walker = lab_walker(inv)
             targets = [d.name for d in live_targets(inv)]
             evidence = gather(walker, targets, options.workers) if walker is not None else {}
             if options.save_evidence and evidence:
@@ -208,9 +220,16 @@ def audit_isolation(options: AuditOptions) -> AuditReport:
         "layers": list(layers),
         "configs": str(options.configs) if options.configs else None,
         "evidence": (str(options.evidence) if options.evidence else
-                     ("live SNMP" if options.walker is not None else None)) if "live" in layers else None,
+                     ("live SNMP" if options.walker is not None or options.live_snmp else None))
+        if "live" in layers else None,
     }
     return AuditReport(meta, findings, policy, manifest, waivers)
+
+
+def lab_walker(inv: Any) -> SnmpWalker:
+    """SNMP walks of the lab's loopback endpoints, credentials resolved from env or secrets file."""
+    resolver = SecretResolver(secrets_file_path(inv.settings.secrets_file))
+    return SnmpWalker(lab_targets(inv), snmp_auth_for(inv, resolver))
 
 
 def _intent_check_ids() -> list[str]:
