@@ -44,8 +44,8 @@ def _stem(name: str) -> str:
 
 def find_config_files(directory: Path, devices: set[str]) -> dict[str, Path]:
     """Device name -> its configuration file; a file named for the device wins over an inner name."""
-    direct: dict[str, Path] = {}
-    inner: dict[str, Path] = {}
+    direct: dict[str, str] = {}
+    inner: dict[str, str] = {}
     for folder, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         parent = os.path.basename(folder)
@@ -54,17 +54,18 @@ def find_config_files(directory: Path, devices: set[str]) -> dict[str, Path]:
                 continue
             stem = _stem(name)
             if stem in devices:
-                direct.setdefault(stem, Path(folder, name))
+                direct.setdefault(stem, os.path.join(folder, name))
             elif parent in devices and name in INNER_NAMES:
-                inner.setdefault(parent, Path(folder, name))
-    return {**inner, **direct}
+                inner.setdefault(parent, os.path.join(folder, name))
+    return {name: Path(path) for name, path in {**inner, **direct}.items()}
 
 
 def read_config(device: str, platform: str, path: Path) -> LoadedConfig:
     """Read, hash and parse one file; problems are recorded, never raised."""
     try:
-        data = path.read_bytes()
-        stat = path.stat()
+        with open(path, "rb") as handle:
+            data = handle.read()
+            stat = os.fstat(handle.fileno())
     except OSError as exc:
         return LoadedConfig(device, str(path), "", 0, "", None, f"cannot read {path}: {exc.strerror}")
     digest = hashlib.sha256(data).hexdigest()

@@ -387,7 +387,8 @@ def address_zone_problem(inv: Inventory, zones: list[str], ip: ipaddress.IPv4Add
     known = [inv.zones[z] for z in zones if z in inv.zones]
     if not known:
         return f"{ip}: zone {'/'.join(zones) or '?'} is not in the inventory"
-    if any(z.contains(ip) for z in known):
+    value = int(ip)
+    if any(value & int(p.netmask) == int(p.network_address) for z in known for p in z.prefixes):
         return None
     if all(not z.prefixes for z in known):
         other = next((z.name for z in inv.zones.values() if z.contains(ip)), None)

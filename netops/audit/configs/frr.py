@@ -14,7 +14,7 @@ _DISCARD = ("blackhole", "reject", "null0", "Null0")
 
 
 def parse(text: str) -> ParsedConfig:
-    nodes, count = parse_tree(text, separators=("!",))
+    nodes, count = parse_tree(text, separators="!")
     config = ParsedConfig("frr", lines=count)
     vty_open: list[Line] = []
     password: list[Line] = []

@@ -7,6 +7,7 @@ alone decides nesting inside a block.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 
@@ -28,26 +29,28 @@ class Node:
         return self.text.split()
 
 
-def parse_tree(text: str, separators: tuple[str, ...] = ("#", "!")) -> tuple[list[Node], int]:
-    """Top-level nodes of the configuration, and its line count."""
+def parse_tree(text: str, separators: str = "#!") -> tuple[list[Node], int]:
+    """Top-level nodes of the configuration, and its line count (hot path: ~30 lines x 10,000 devices)."""
     root: list[Node] = []
-    stack: list[tuple[int, list[Node]]] = [(-1, root)]
-    count = 0
+    indents = [-1]
+    parents = [root]
+    number = 0
     for number, raw in enumerate(text.splitlines(), start=1):
-        count = number
         stripped = raw.strip()
         if not stripped:
             continue
         if stripped[0] in separators:
-            stack = [(-1, root)]
+            del indents[1:], parents[1:]
             continue
-        indent = len(raw) - len(raw.lstrip(" \t"))
-        while stack[-1][0] >= indent:
-            stack.pop()
-        node = Node(stripped, number)
-        stack[-1][1].append(node)
-        stack.append((indent, node.children))
-    return root, count
+        indent = len(raw) - len(raw.lstrip())
+        while indents[-1] >= indent:
+            indents.pop()
+            parents.pop()
+        node = Node(stripped, number, [])
+        parents[-1].append(node)
+        indents.append(indent)
+        parents.append(node.children)
+    return root, number
 
 
 def walk(nodes: list[Node]):
@@ -56,6 +59,7 @@ def walk(nodes: list[Node]):
         yield from walk(node.children)
 
 
+@functools.lru_cache(maxsize=8192)
 def ipv4(text: str) -> ipaddress.IPv4Address | None:
     try:
         return ipaddress.IPv4Address(text)
@@ -63,6 +67,7 @@ def ipv4(text: str) -> ipaddress.IPv4Address | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
 def mask_length(text: str) -> int | None:
     """A mask as dotted quad (255.255.255.0) or length (24)."""
     if text.isdigit():
@@ -74,6 +79,7 @@ def mask_length(text: str) -> int | None:
         return None
 
 
+@functools.lru_cache(maxsize=8192)
 def network(address: str, mask: str | None = None) -> ipaddress.IPv4Network | None:
     """10.0.0.0 255.0.0.0, 10.0.0.0 8, 10.0.0.0/8 (host bits tolerated, as devices do)."""
     try:

@@ -92,7 +92,7 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
             server_off.append(node.line)
         elif head == "snmp-agent" or words[:2] == ["undo", "snmp-agent"]:
             _snmp_line(words, node.line, snmp)
-        elif any(node.text.startswith(v) for v in vty_heads):
+        elif node.text.startswith(vty_heads):
             vty_blocks += 1
             protocols = [c for c in node.children if c.words[:2] == ["protocol", "inbound"]]
             vty_telnet += [c.line for c in protocols if c.words[2:3] in (["telnet"], ["all"])]
