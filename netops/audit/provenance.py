@@ -20,6 +20,10 @@ def git_revision(path: Path) -> dict[str, Any]:
                               timeout=10)
         if head.returncode != 0:
             return {"revision": "not a git repository", "dirty": None}
+        tracked = subprocess.run(["git", "-C", str(folder), "ls-files", "--", "."], capture_output=True, text=True,
+                                 timeout=10)
+        if tracked.returncode != 0 or not tracked.stdout.strip():
+            return {"revision": f"untracked (inside the repository at {head.stdout.strip()})", "dirty": None}
         status = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."], capture_output=True,
                                 text=True, timeout=10)
         dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
