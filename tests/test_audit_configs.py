@@ -214,3 +214,16 @@ def test_no_config_directory_means_unknown(sample_inventory_dir):
     report = audit(sample_inventory_dir, ("config",))
     assert not report.passed
     assert {f.verdict for f in report.findings} == {Verdict.UNKNOWN}
+
+
+def test_config_layouts(tmp_path):
+    from netops.audit.config_files import find_config_files
+
+    for rel in ("a/fw-1.running.cfg", "wangtai-ex-rt/frr.conf", "backups/ex-core-1/2026-01-01T0900.cfg",
+                "backups/ex-core-1/2026-01-12T0915.cfg", "notes.txt", ".git/fw-1.cfg"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    found = find_config_files(tmp_path, {"fw-1", "wangtai-ex-rt", "ex-core-1"})
+    assert {k: str(v.relative_to(tmp_path)) for k, v in found.items()} == {
+        "fw-1": "a/fw-1.running.cfg", "wangtai-ex-rt": "wangtai-ex-rt/frr.conf",
+        "ex-core-1": "backups/ex-core-1/2026-01-12T0915.cfg"}

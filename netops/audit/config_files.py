@@ -1,8 +1,9 @@
 """Find and read each device's configuration in a directory of rendered configs or backups.
 
 Accepted layouts: `DIR/<device>.cfg` (or .conf, .txt, ...; suffixes may stack, e.g.
-`fw-1.running.cfg`), in any subdirectory, or `DIR/.../<device>/frr.conf` (one file in a
-directory named after the device). Text is UTF-8, or GB18030 as Chinese devices write it.
+`fw-1.running.cfg`), in any subdirectory; or a directory named after the device holding
+`frr.conf` / `running-config` / ..., or timestamped backups (`fw-1/2026-01-12T0915.cfg`: the
+last by name, i.e. the newest, is audited). Text is UTF-8, or GB18030 as Chinese devices write it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def find_config_files(directory: Path, devices: set[str]) -> dict[str, Path]:
     """Device name -> its configuration file; a file named for the device wins over an inner name."""
     direct: dict[str, str] = {}
     inner: dict[str, str] = {}
+    backups: dict[str, str] = {}
     for folder, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         parent = os.path.basename(folder)
@@ -57,7 +59,9 @@ def find_config_files(directory: Path, devices: set[str]) -> dict[str, Path]:
                 direct.setdefault(stem, os.path.join(folder, name))
             elif parent in devices and name in INNER_NAMES:
                 inner.setdefault(parent, os.path.join(folder, name))
-    return {name: Path(path) for name, path in {**inner, **direct}.items()}
+            elif parent in devices and stem != name:
+                backups[parent] = os.path.join(folder, name)  # sorted: the last is the newest
+    return {name: Path(path) for name, path in {**backups, **inner, **direct}.items()}
 
 
 def read_config(device: str, platform: str, path: Path) -> LoadedConfig:

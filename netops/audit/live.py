@@ -192,7 +192,7 @@ def audit_live(inv: Inventory, policy: Policy, rules: ZoneRules, evidence: dict[
             ["live.arp-isolation", "live.route-isolation"] if isolated else [])
         ev = evidence.get(d.name)
         if ev is None or not ev.walks:
-            reason = "; ".join(sorted(set(ev.errors.values())))[:500] if ev else "no evidence gathered"
+            reason = next(iter(ev.errors.values()), "nothing was returned")[:500] if ev else "no evidence gathered"
             where = dict(observed_at=ev.collected_at, source=ev.file or ev.source) if ev else {}
             findings.append(unknown("live.evidence", d.name, f"no SNMP evidence: {reason}", **where))
             findings += [unknown(c, d.name, f"no SNMP evidence: {reason}", **where) for c in checks]
