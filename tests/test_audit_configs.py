@@ -15,7 +15,7 @@ import pytest
 
 from netops.audit.configs import parse_config
 from netops.audit.findings import Verdict
-from tests.audit_support import FIXTURES, SAMPLE, audit, copy_sample, render_configs, replace_in, results
+from tests.audit_support import FIXTURES, SAMPLE, audit, render_configs, replace_in, results
 
 CONFIGS = FIXTURES / "configs"
 HAND_WRITTEN = {"fw-1": "fw-1.cfg", "wangtai-in-sw": "wangtai-in-sw.cfg", "ex-core-1": "ex-core-1.cfg",

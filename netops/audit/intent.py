@@ -29,6 +29,7 @@ class IntentContext:
         self.graph = graph
         self.policy = policy
         self.src = src
+        self._device_index: dict[str, int] | None = None
         self.zones: dict[str, list[str]] = {}
         for d in inv.devices.values():
             zones = list(d.zones)
@@ -53,11 +54,16 @@ class IntentContext:
     def device_source(self, name: str) -> str | None:
         if self.src is None:
             return None
-        for i, item in enumerate(self.src.doc.get("devices", [])):
-            if isinstance(item, dict) and item.get("name") == name:
-                file, line = self.src.locate(("devices", i))
-                return f"{file}:{line}" if line else None
-        return None
+        if self._device_index is None:
+            self._device_index = {}
+            for i, item in enumerate(self.src.doc.get("devices", [])):
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    self._device_index.setdefault(item["name"], i)
+        i = self._device_index.get(name)
+        if i is None:
+            return None
+        file, line = self.src.locate(("devices", i))
+        return f"{file}:{line}" if line else None
 
     def end_zones(self, device: str, interface: str) -> list[str]:
         """The zones a cable end belongs to: its interface's zone, else the device's."""

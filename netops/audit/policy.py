@@ -13,7 +13,7 @@ import datetime as dt
 import fnmatch
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -306,6 +306,3 @@ def snmpv3_zones(policy: Policy, inv: Inventory) -> set[str]:
 def waiver_source(policy: Policy, index: int) -> str:
     return policy.where("waivers", index)
 
-
-def as_dict(policy: Policy) -> dict[str, Any]:
-    return policy.model_dump(mode="json")

@@ -7,7 +7,7 @@ cannot show which SNMP versions are enabled.
 from __future__ import annotations
 
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
-from netops.audit.configs.tree import Node, interface_address, ipv4, network, parse_tree
+from netops.audit.configs.tree import interface_address, ipv4, network, parse_tree
 
 _DYNAMIC = ("ospf", "ospf6", "bgp", "rip", "ripng", "isis", "eigrp", "babel")
 _DISCARD = ("blackhole", "reject", "null0", "Null0")
