@@ -36,6 +36,9 @@ app.add_typer(monitor_app, name="monitor")
 app.add_typer(lab_app, name="lab")
 
 # --- audit (issue: isolation compliance audit) -------------------------------------------
+from netops.commands.audit import app as audit_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")
 
 # --- backup, diff, push (issue: device operations) ---------------------------------------
 

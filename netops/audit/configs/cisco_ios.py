@@ -1,0 +1,103 @@
+"""Cisco IOS / IOS-XE routers and switches."""
+
+from __future__ import annotations
+
+from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
+from netops.audit.configs.tree import Node, interface_address, ipv4, network, parse_tree
+
+_DYNAMIC = ("ospf", "ospfv3", "bgp", "eigrp", "rip", "isis")
+
+
+def parse(text: str) -> ParsedConfig:
+    nodes, count = parse_tree(text)
+    config = ParsedConfig("cisco_ios", lines=count)
+    vty_blocks, vty_telnet, vty_closed = 0, [], []
+    snmp = SnmpState(False)
+    for node in nodes:
+        w = node.words
+        if not w:
+            continue
+        if w[0] == "hostname" and len(w) > 1:
+            config.hostname = w[1]
+        elif w[0] == "interface" and len(w) > 1:
+            _interface(node, config.interfaces.setdefault(w[1], InterfaceConfig(w[1])))
+        elif w[:2] == ["ip", "route"]:
+            route = _route(w, node.line)
+            if route is not None:
+                config.routes.append(route)
+        elif w[0] == "router" and len(w) > 1 and w[1] in _DYNAMIC:
+            config.dynamic_routing.append(node.line)
+        elif w[0] == "logging" and len(w) > 1:
+            rest = w[2:] if w[1] == "host" else w[1:]
+            if rest[:1] == ["vrf"]:
+                rest = rest[2:]
+            ip = ipv4(rest[0]) if rest else None
+            if ip is not None:
+                config.loghosts.append((ip, node.line))
+        elif w[0] == "snmp-server":
+            _snmp(w, node.line, snmp)
+        elif w[:2] == ["line", "vty"]:
+            vty_blocks += 1
+            transports = [c for c in node.children if c.words[:2] == ["transport", "input"]]
+            vty_telnet += [c.line for c in transports if {"telnet", "all"} & set(c.words[2:])]
+            if transports and not any({"telnet", "all"} & set(c.words[2:]) for c in transports):
+                vty_closed.append(transports[-1].line)
+    if vty_telnet:
+        config.telnet = TelnetState(True, vty_telnet)
+    elif vty_blocks and len(vty_closed) == vty_blocks:
+        config.telnet = TelnetState(False, vty_closed)
+    else:
+        config.telnet = TelnetState(None, [])  # a vty without `transport input` takes the release's default
+    config.snmp = snmp
+    return config
+
+
+def _interface(node: Node, intf: InterfaceConfig) -> None:
+    for child in node.children:
+        w = child.words
+        if w[:2] == ["ip", "address"] and len(w) >= 4:
+            addr = interface_address(w[2], w[3])
+            if addr is not None:
+                intf.addresses.append((addr, child.line))
+        elif w == ["shutdown"]:
+            intf.shutdown = True
+
+
+def _route(w: list[str], line: Line) -> StaticRoute | None:
+    """ip route [vrf V] DEST MASK [IFACE] [NH] [distance] [name N] [permanent] [tag T]"""
+    rest = w[2:]
+    if rest[:1] == ["vrf"]:
+        rest = rest[2:]
+    if len(rest) < 3:
+        return None
+    prefix = network(rest[0], rest[1])
+    if prefix is None:
+        return None
+    for token in rest[2:]:
+        if token.lower().startswith("null"):
+            return StaticRoute(prefix, None, line, discard=True)
+        ip = ipv4(token)
+        if ip is not None:
+            return StaticRoute(prefix, ip, line)
+        if token in ("name", "tag", "permanent", "track") or token.isdigit():
+            break
+    return StaticRoute(prefix, None, line)
+
+
+def _snmp(w: list[str], line: Line, snmp: SnmpState) -> None:
+    snmp.configured = True
+    if len(w) > 1 and w[1] == "community":
+        snmp.versions.add("v2c")
+        snmp.evidence.append(line)
+    elif len(w) > 3 and w[1] in ("group", "user"):
+        for v in ("v1", "v2c", "v3"):
+            if v in w[3:]:
+                snmp.versions.add(v)
+                snmp.evidence.append(line)
+    elif len(w) > 2 and w[1] == "host":
+        if "version" in w:
+            v = w[w.index("version") + 1] if w.index("version") + 1 < len(w) else "1"
+            snmp.versions.add({"1": "v1", "2c": "v2c", "3": "v3"}.get(v, v))
+        else:
+            snmp.versions.add("v1")  # IOS sends SNMPv1 traps when no version is given
+        snmp.evidence.append(line)

@@ -1,0 +1,70 @@
+"""Helpers for the audit tests: copies of the sample network with violations injected.
+
+The inventory loader merges every YAML file of a directory, so most violations are injected
+by adding one file (`zz-injected.yaml`) to a copy of the sample, leaving the rest untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import shutil
+from pathlib import Path
+
+from netops.audit.findings import Finding, Verdict
+from netops.audit.run import AuditOptions, AuditReport, audit_isolation
+from netops.inventory.load import parse_inventory
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "inventory"
+FIXTURES = ROOT / "tests" / "fixtures" / "audit"
+TODAY = dt.date(2026, 1, 15)
+
+
+def copy_sample(tmp_path: Path, name: str = "inventory") -> Path:
+    target = tmp_path / name
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def inject(inv_dir: Path, text: str, name: str = "zz-injected.yaml") -> Path:
+    path = inv_dir / name
+    path.write_text(text, encoding="utf-8")
+    return inv_dir
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def fake_render():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("audit_fake_render", FIXTURES / "fake_render.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def render_configs(inv_dir: Path, out: Path) -> Path:
+    inv, _, problems = parse_inventory(inv_dir)
+    assert inv is not None, problems
+    fake_render().render_all(inv, out)
+    return out
+
+
+def audit(inv_dir: Path, layers: tuple[str, ...] = ("intent",), **kw) -> AuditReport:  # type: ignore[no-untyped-def]
+    kw.setdefault("today", TODAY)
+    return audit_isolation(AuditOptions(inventory=inv_dir, layers=layers, **kw))
+
+
+def results(report: AuditReport, check: str) -> dict[str, Finding]:
+    return {f.target: f for f in report.findings if f.check == check}
+
+
+def verdicts(report: AuditReport) -> dict[tuple[str, str], Verdict]:
+    return {(f.check, f.target): f.verdict for f in report.findings}
+
+
+def failing(report: AuditReport) -> set[tuple[str, str]]:
+    return {(f.check, f.target) for f in report.findings if not f.passes}
