@@ -1,0 +1,363 @@
+"""Semantic checks across the whole inventory: the rules no single field can enforce.
+
+Each check is a pure function of the resolved inventory; problems are located through the
+source map so the engineer sees the file and line of the value to change.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from typing import Callable, Iterator
+
+from netops.errors import Problem
+from netops.inventory.model import (
+    BOUNDARY_ROLES,
+    POWER_SOURCE_ROLES,
+    Device,
+    Inventory,
+    Isolation,
+    Role,
+    SiteKind,
+    Zone,
+)
+from netops.inventory.source import SourceMap
+
+Check = Callable[[Inventory, "Locator"], Iterator[Problem]]
+
+
+class Locator:
+    """Turns (device name, field, ...) into the source path of the value as it was written."""
+
+    def __init__(self, src: SourceMap):
+        self.src = src
+        self._index: dict[str, dict[str, int]] = {}
+
+    def _position(self, section: str, name: str) -> int | None:
+        if section not in self._index:
+            index: dict[str, int] = {}
+            for i, item in enumerate(self.src.doc.get(section, [])):
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    index.setdefault(item["name"], i)
+            self._index[section] = index
+        return self._index[section].get(name)
+
+    def at(self, section: str, name: str, *rest: object) -> tuple:
+        i = self._position(section, name)
+        if i is None:
+            return (section,)
+        path: tuple = (section, i)
+        node = self.src.doc[section][i]
+        for key in rest:
+            # interfaces are addressed by name: find the one written by hand, if any
+            if isinstance(key, tuple) and key[0] == "by_name":
+                items = node if isinstance(node, list) else []
+                j = next((j for j, it in enumerate(items) if isinstance(it, dict) and it.get("name") == key[1]), None)
+                if j is None:
+                    break
+                path += (j,)
+                node = items[j]
+            else:
+                path += (key,)
+                node = node.get(key) if isinstance(node, dict) else (
+                    node[key] if isinstance(node, list) and isinstance(key, int) and key < len(node) else None)
+        return path
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        return self.src.problem(path, message)
+
+    def device(self, name: str, *rest: object) -> tuple:
+        return self.at("devices", name, *rest)
+
+    def interface(self, device: str, interface: str, *rest: object) -> tuple:
+        return self.at("devices", device, "interfaces", ("by_name", interface), *rest)
+
+
+def _zone_for_address(zones: dict[str, Zone], ip: ipaddress.IPv4Address) -> str | None:
+    for zone in zones.values():
+        if zone.contains(ip):
+            return zone.name
+    return None
+
+
+def check_references(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    for site in inv.sites.values():
+        if site.kind is SiteKind.village and not site.town:
+            yield loc.problem(loc.at("sites", site.name, "town"), "a village must name its town")
+        if site.town:
+            town = inv.sites.get(site.town)
+            if town is None:
+                yield loc.problem(loc.at("sites", site.name, "town"), f"unknown town site '{site.town}'")
+            elif town.kind is not SiteKind.town:
+                yield loc.problem(loc.at("sites", site.name, "town"),
+                                  f"site '{site.town}' is a {town.kind.value}, expected a town")
+    for d in inv.devices.values():
+        site = inv.sites.get(d.site)
+        if site is None:
+            yield loc.problem(loc.device(d.name, "site"), f"unknown site '{d.site}'")
+        elif d.location is not None:
+            location = site.location(d.location)
+            if location is None:
+                yield loc.problem(loc.device(d.name, "location"),
+                                  f"site '{d.site}' has no location '{d.location}'")
+            elif d.rack is not None and not any(r.name == d.rack for r in location.racks):
+                yield loc.problem(loc.device(d.name, "rack"),
+                                  f"location '{d.location}' has no rack '{d.rack}'")
+        elif d.rack is not None:
+            yield loc.problem(loc.device(d.name, "rack"), "a rack needs a location")
+        for i, zone in enumerate(d.zones):
+            if zone not in inv.zones:
+                yield loc.problem(loc.device(d.name, "zones", i), f"unknown zone '{zone}'")
+        if d.credentials and d.credentials not in inv.credentials:
+            yield loc.problem(loc.device(d.name, "credentials"), f"unknown credential '{d.credentials}'")
+        if d.snmp and d.snmp not in inv.snmp_credentials:
+            yield loc.problem(loc.device(d.name, "snmp"), f"unknown SNMP credential '{d.snmp}'")
+        if d.mgmt_interface and d.interface(d.mgmt_interface) is None:
+            yield loc.problem(loc.device(d.name, "mgmt_interface"),
+                              f"device has no interface '{d.mgmt_interface}'")
+        if d.role in POWER_SOURCE_ROLES and d.capacity_w is None:
+            yield loc.problem(loc.device(d.name), "a UPS/EPS needs capacity_w (here or on its device type)")
+        seen: set[str] = set()
+        for intf in d.interfaces:
+            if intf.name in seen:
+                yield loc.problem(loc.interface(d.name, intf.name, "name"), f"duplicate interface '{intf.name}'")
+            seen.add(intf.name)
+            if intf.zone is not None and intf.zone not in inv.zones:
+                yield loc.problem(loc.interface(d.name, intf.name, "zone"), f"unknown zone '{intf.zone}'")
+            elif intf.zone is not None and intf.zone not in d.zones:
+                yield loc.problem(loc.interface(d.name, intf.name, "zone"),
+                                  f"zone '{intf.zone}' is not one of the device's zones ({', '.join(d.zones)})")
+        vlan_ids = {v.id for v in d.vlans}
+        for intf in d.interfaces:
+            for vid in ([intf.vlan] if intf.vlan else []) + intf.vlans:
+                if vid not in vlan_ids:
+                    yield loc.problem(loc.interface(d.name, intf.name), f"VLAN {vid} is not defined in the device's vlans")
+    for i, flow in enumerate(inv.flows):
+        for side in ("from_zone", "to_zone"):
+            if getattr(flow, side) not in inv.zones:
+                yield loc.problem(("flows", i, side), f"unknown zone '{getattr(flow, side)}'")
+    for kind in ("snmp", "ssh"):
+        for name in getattr(inv.lab, kind):
+            if name not in inv.devices:
+                yield loc.problem(("lab", kind, name), f"unknown device '{name}'")
+
+
+def check_racks(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    used: dict[tuple, dict[int, str]] = defaultdict(dict)
+    for d in inv.devices.values():
+        if d.rack is None or d.position is None:
+            continue
+        site = inv.sites.get(d.site)
+        location = site.location(d.location) if site and d.location else None
+        rack = next((r for r in location.racks if r.name == d.rack), None) if location else None
+        if rack is None:
+            continue
+        dtype = inv.device_types.get(d.device_type) if d.device_type else None
+        height = dtype.u_height if dtype else 1
+        top = d.position + max(height, 1) - 1
+        if top > rack.u_height:
+            yield loc.problem(loc.device(d.name, "position"),
+                              f"occupies U{d.position}-U{top} but rack '{rack.name}' has {rack.u_height} U")
+        units = used[(d.site, d.location, d.rack)]
+        for u in range(d.position, d.position + height):
+            if u in units:
+                yield loc.problem(loc.device(d.name, "position"), f"U{u} of rack '{rack.name}' is taken by '{units[u]}'")
+                break
+            units[u] = d.name
+
+
+def check_addresses(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    owner: dict[ipaddress.IPv4Address, str] = {}
+    for d in inv.devices.values():
+        mine: set[ipaddress.IPv4Address] = set()
+        places: list[tuple[ipaddress.IPv4Address, tuple, str | None, list[str]]] = []
+        if d.mgmt_address is not None:
+            places.append((d.mgmt_address, loc.device(d.name, "mgmt_address"), None, d.zones))
+        for intf in d.interfaces:
+            zone = d.interface_zone(intf)
+            if intf.addresses and zone is None:
+                yield loc.problem(loc.interface(d.name, intf.name, "zone"),
+                                  "an addressed interface of a device in several zones must name its zone")
+                continue
+            for k, addr in enumerate(intf.addresses):
+                places.append((addr.ip, loc.interface(d.name, intf.name, "addresses", k), intf.name, [zone]))
+        for ip, path, _, zones in places:
+            if ip in owner and owner[ip] != d.name:
+                yield loc.problem(path, f"address {ip} is already used by device '{owner[ip]}'")
+            elif ip not in mine:
+                owner[ip] = d.name
+                mine.add(ip)
+            known = [inv.zones[z] for z in zones if z in inv.zones]
+            if not known:
+                continue
+            if any(z.contains(ip) for z in known):
+                continue
+            if all(not z.prefixes for z in known):
+                other = _zone_for_address(inv.zones, ip)
+                if other is None:
+                    continue
+                yield loc.problem(path, f"address {ip} lies in zone '{other}' but belongs to zone "
+                                        f"'{'/'.join(z.name for z in known)}'")
+            else:
+                prefixes = ", ".join(str(p) for z in known for p in z.prefixes)
+                yield loc.problem(path, f"address {ip} is outside zone '{'/'.join(z.name for z in known)}' "
+                                        f"(expected inside {prefixes})")
+
+
+def check_prefix_overlap(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    flat = [(z.name, i, p) for z in inv.zones.values() for i, p in enumerate(z.prefixes)]
+    for a in range(len(flat)):
+        for b in range(a + 1, len(flat)):
+            (za, _, pa), (zb, ib, pb) = flat[a], flat[b]
+            if pa.overlaps(pb):
+                where = "twice in zone" if za == zb else f"in zone '{za}' overlaps zone"
+                yield loc.problem(loc.at("zones", zb, "prefixes", ib),
+                                  f"prefix {pb} overlaps {pa} {where} '{zb}'" if za == zb else
+                                  f"prefix {pb} of zone '{zb}' overlaps {pa} of zone '{za}'")
+
+
+_STRICTNESS = {Isolation.none: 0, Isolation.firewall: 1, Isolation.gatekeeper: 2, Isolation.physical: 3}
+
+
+def check_links(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    cabled: dict[tuple[str, str], int] = {}
+    for i, link in enumerate(inv.links):
+        ends = []
+        for side in ("a", "b"):
+            ep = getattr(link, side)
+            device = inv.devices.get(ep.device)
+            if device is None:
+                yield loc.problem(("links", i, side), f"unknown device '{ep.device}'")
+                continue
+            intf = device.interface(ep.interface)
+            if intf is None:
+                yield loc.problem(("links", i, side), f"device '{ep.device}' has no interface '{ep.interface}'")
+                continue
+            key = (ep.device, ep.interface)
+            if key in cabled:
+                yield loc.problem(("links", i, side), f"{ep} already has a cable (links[{cabled[key]}])")
+                continue
+            cabled[key] = i
+            ends.append((device, intf))
+        if len(ends) != 2:
+            continue
+        (da, ia), (db, ib) = ends
+        if da.name == db.name:
+            yield loc.problem(("links", i), f"cable loops back into device '{da.name}'")
+            continue
+        za, zb = da.interface_zone(ia), db.interface_zone(ib)
+        if za is None or zb is None or za == zb or za not in inv.zones or zb not in inv.zones:
+            continue
+        yield from _cross_zone(inv, loc, i, (da, za), (db, zb))
+
+
+def _cross_zone(inv: Inventory, loc: Locator, i: int, a: tuple[Device, str], b: tuple[Device, str]) -> Iterator[Problem]:
+    (da, za), (db, zb) = a, b
+    zone_a, zone_b = inv.zones[za], inv.zones[zb]
+    strict = max(zone_a.isolation, zone_b.isolation, key=_STRICTNESS.__getitem__)
+    roles = {da.role, db.role}
+    what = f"cable {da.name} ({za}) - {db.name} ({zb})"
+    if strict is Isolation.physical:
+        isolated = zone_a if zone_a.isolation is Isolation.physical else zone_b
+        yield loc.problem(("links", i), f"{what} breaks the physical isolation of zone '{isolated.name}'")
+    elif strict is Isolation.gatekeeper and Role.gatekeeper not in roles:
+        yield loc.problem(("links", i), f"{what} joins zones that may meet only through a gatekeeper")
+    elif strict is Isolation.firewall and not roles & BOUNDARY_ROLES:
+        yield loc.problem(("links", i), f"{what} joins zones without a firewall or gatekeeper at either end")
+
+
+def check_power(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    policy = inv.settings.power_policy
+    load: dict[str, float] = defaultdict(float)
+    for d in inv.devices.values():
+        dtype = inv.device_types.get(d.device_type) if d.device_type else None
+        for k, feed in enumerate(d.power):
+            source = inv.devices.get(feed.source)
+            path = loc.device(d.name, "power", k)
+            if source is None:
+                yield loc.problem(path + ("source",), f"unknown power source '{feed.source}'")
+                continue
+            if source.role not in POWER_SOURCE_ROLES:
+                yield loc.problem(path + ("source",), f"'{feed.source}' is a {source.role.value}, not a UPS or EPS")
+                continue
+            draw = feed.draw_w if feed.draw_w is not None else (dtype.power_draw_w if dtype else None)
+            if draw is None:
+                yield loc.problem(path, "power draw unknown: set draw_w here or power_draw_w on the device type")
+                continue
+            load[source.name] += draw
+            if d.role in policy.ups_roles and source.role is not Role.ups:
+                yield loc.problem(path + ("source",), f"a {d.role.value} is communication equipment and must be "
+                                                      f"fed by a UPS, not the {source.role.value} '{source.name}'")
+            if d.role in policy.eps_roles and source.role is not Role.eps:
+                yield loc.problem(path + ("source",), f"a {d.role.value} is computer equipment and must be "
+                                                      f"fed by an EPS, not the {source.role.value} '{source.name}'")
+        if not d.power and d.role in set(policy.ups_roles) | set(policy.eps_roles) and d.location:
+            site = inv.sites.get(d.site)
+            location = site.location(d.location) if site else None
+            if location is not None and location.kind in policy.required_in:
+                kind = "UPS" if d.role in policy.ups_roles else "EPS"
+                yield loc.problem(loc.device(d.name), f"a {d.role.value} in {location.kind.value} "
+                                                      f"'{location.name}' must be fed by a {kind} (power: ...)")
+    for name, watts in load.items():
+        unit = inv.devices[name]
+        if unit.capacity_w is not None and watts > unit.capacity_w:
+            yield loc.problem(loc.device(name, "capacity_w"),
+                              f"load {watts:.0f} W exceeds capacity {unit.capacity_w:.0f} W "
+                              f"({100 * watts / unit.capacity_w:.0f} %)")
+
+
+def check_wireless(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    for d in inv.devices.values():
+        dtype = inv.device_types.get(d.device_type) if d.device_type else None
+        wireless = d.is_wireless or bool(dtype and dtype.wireless)
+        if not wireless:
+            continue
+        for zone in d.zones:
+            z = inv.zones.get(zone)
+            if z is not None and not z.wireless_allowed:
+                yield loc.problem(loc.device(d.name), f"wireless device in zone '{zone}', which forbids wireless")
+
+
+def check_zones_of_devices(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    """Only boundary devices stand in several zones; the intranet allows no SNMP v1/v2c."""
+    for d in inv.devices.values():
+        if len(d.zones) > 1 and d.role not in BOUNDARY_ROLES:
+            yield loc.problem(loc.device(d.name, "zones"),
+                              f"a {d.role.value} in zones {', '.join(d.zones)} is dual-homed: only a firewall or "
+                              "gatekeeper may stand in several zones")
+        snmp = inv.snmp_credentials.get(d.snmp) if d.snmp else None
+        if snmp is not None and snmp.version != "3":
+            for zone in d.zones:
+                z = inv.zones.get(zone)
+                if z is not None and z.kind.value == "classified":
+                    yield loc.problem(loc.device(d.name, "snmp"),
+                                      f"zone '{zone}' is classified: SNMP v{snmp.version} is not allowed, use v3 authPriv")
+
+
+def check_routes(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    for d in inv.devices.values():
+        connected = [a.network for i in d.interfaces for a in i.addresses]
+        if not connected:
+            continue
+        for k, route in enumerate(d.routes):
+            if not any(route.next_hop in net for net in connected):
+                yield loc.problem(loc.device(d.name, "routes", k, "next_hop"),
+                                  f"next hop {route.next_hop} is not on any connected subnet of the device")
+
+
+CHECKS: tuple[Check, ...] = (
+    check_references,
+    check_racks,
+    check_addresses,
+    check_prefix_overlap,
+    check_links,
+    check_power,
+    check_wireless,
+    check_zones_of_devices,
+    check_routes,
+)
+
+
+def validate_inventory(inv: Inventory, src: SourceMap) -> list[Problem]:
+    loc = Locator(src)
+    return [p for check in CHECKS for p in check(inv, loc)]
