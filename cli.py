@@ -26,6 +26,11 @@ app.add_typer(inventory_app, name="inventory")
 # --- audit (issue: isolation compliance audit) -------------------------------------------
 
 # --- backup, diff, push (issue: device operations) ---------------------------------------
+from netops.commands.devices import register as register_device_commands  # noqa: E402
+from netops.commands.lab import app as lab_app  # noqa: E402
+
+register_device_commands(app)
+app.add_typer(lab_app, name="lab")  # `lab up --ssh` here; the SNMP lab adds its options to the same sub-app
 
 
 def main() -> None:

@@ -21,20 +21,28 @@ class Selector(BaseModel):
     def is_empty(self) -> bool:
         return not any((self.names, self.sites, self.towns, self.roles, self.zones, self.platforms))
 
-    def matches(self, t: DeviceTarget) -> bool:
+    def matches_name(self, name: str) -> bool:
+        return not self.names or any(fnmatchcase(name, g) for g in self.names)
+
+    def matches(self, t) -> bool:
+        """`t`: a DeviceTarget or an inventory Device (anything with these attributes)."""
         if self.names and not any(fnmatchcase(t.name, g) for g in self.names):
             return False
         if self.sites and t.site not in self.sites:
             return False
         if self.towns and t.town not in self.towns and t.site not in self.towns:
             return False
-        if self.roles and t.role not in self.roles:
+        if self.roles and _v(t.role) not in self.roles:
             return False
         if self.zones and not set(self.zones) & set(t.zones):
             return False
-        if self.platforms and t.platform not in self.platforms:
+        if self.platforms and _v(t.platform) not in self.platforms:
             return False
         return True
+
+
+def _v(value):
+    return getattr(value, "value", value)
 
 
 def select(targets: Sequence[DeviceTarget], selector: Selector) -> list[DeviceTarget]:
