@@ -22,6 +22,10 @@ class Dialect:
     error_pattern: str  # device output that means a command was rejected
     save_command: str
     exit_config: str = "end"
+    config_command: str = "configure terminal"
+    config_prompt: str = r"\(config[^)]*\)#\s*$"  # the prompt while in config mode
+    user_prompt: str = r"[>#]\s*$"  # any prompt at all
+    logout: str = "exit"
     extra_ignore: tuple[str, ...] = field(default_factory=tuple)  # lines no push can change
     # single-valued commands: setting a new value replaces the old one, and removing one
     # takes the keyword alone ("no description", not "no description <old text>")
@@ -87,6 +91,10 @@ VRP = Dialect(
     error_pattern=r"^\s*Error:",
     save_command="save",
     exit_config="return",
+    config_command="system-view",
+    config_prompt=r"\]\s*$",
+    user_prompt=r"[>\]]\s*$",
+    logout="quit",
     keyed=("description", "sysname", "header login", "clock timezone", "port link-type", "port default vlan",
            "mtu"),
 )
@@ -101,6 +109,10 @@ COMWARE = Dialect(
     error_pattern=r"% Unrecognized command|% Incomplete command|% Wrong parameter|% Too many parameters",
     save_command="save force",
     exit_config="return",
+    config_command="system-view",
+    config_prompt=r"\]\s*$",
+    user_prompt=r"[>\]]\s*$",
+    logout="quit",
     keyed=("description", "sysname", "clock timezone", "port link-type", "port access vlan", "mtu"),
 )
 

@@ -72,9 +72,15 @@ class NetmikoDriver(Driver):
             raise ConnectError(f"{self.target.name}: {type(exc).__name__}: {_first_line(exc)}") from None
 
     def close(self) -> None:
+        """Log out and drop the session (netmiko's disconnect() first probes for config mode
+        with a 2 s timed read on some platforms; a plain logout is enough here)."""
         if self._conn is not None:
             try:
-                self._conn.disconnect()
+                self._conn.write_channel(self.dialect.logout + self._conn.RETURN)
+            except Exception:
+                pass
+            try:
+                self._conn.paramiko_cleanup()
             except Exception:
                 pass
             self._conn = None
@@ -114,8 +120,10 @@ class NetmikoDriver(Driver):
 
         self._last_read = None
         try:
-            output = self.conn.send_config_set(commands, error_pattern=self.dialect.error_pattern,
-                                               exit_config_mode=False, read_timeout=30)
+            output = self.conn.send_command(self.dialect.config_command, expect_string=self.dialect.config_prompt,
+                                            strip_prompt=False, read_timeout=30)
+            output += self.conn.send_config_set(commands, error_pattern=self.dialect.error_pattern,
+                                                enter_config_mode=False, exit_config_mode=False, read_timeout=30)
         except ConfigInvalidException as exc:
             self._leave_config_mode()
             applied = _applied_before_error(commands, str(exc))
@@ -125,11 +133,16 @@ class NetmikoDriver(Driver):
         return output
 
     def _leave_config_mode(self) -> None:
-        try:
-            if self.conn.check_config_mode():
-                self.conn.exit_config_mode(exit_config=self.dialect.exit_config)
-        except Exception:
-            pass
+        """Back to the top level, whatever view an error left the session in."""
+        import re
+
+        prompt = self.conn.find_prompt()
+        if re.search(self.dialect.config_prompt, prompt):
+            self.conn.send_command(self.dialect.exit_config, expect_string=self.dialect.user_prompt,
+                                   strip_prompt=False, read_timeout=30)
+            prompt = self.conn.find_prompt()
+            if re.search(self.dialect.config_prompt, prompt):
+                raise DeviceError(f"{self.target.name}: could not leave config mode (prompt {prompt!r})")
 
     def save(self) -> str:
         return self.conn.save_config()
