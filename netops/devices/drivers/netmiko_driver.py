@@ -22,8 +22,8 @@ def _is_host_key_problem(exc: BaseException) -> bool:
 
     if isinstance(exc, paramiko.BadHostKeyException):
         return True
-    text = str(exc)
-    return "known_hosts" in text or "host key" in text.lower()
+    text = str(exc).lower()
+    return "known_hosts" in text or "host key" in text
 
 
 class NetmikoDriver(Driver):
@@ -61,15 +61,22 @@ class NetmikoDriver(Driver):
         except NetmikoAuthenticationException:
             raise ConnectError(f"{self.target.name}: login refused for user {self.target.username}") from None
         except NetmikoTimeoutException as exc:
+            if _is_host_key_problem(exc):
+                raise self._host_key_error(exc) from None
             raise ConnectError(f"{self.target.name}: unreachable at {self.target.host}:{self.target.port}"
                                f" ({_first_line(exc)})") from None
         except (socket.error, EOFError) as exc:
             raise ConnectError(f"{self.target.name}: connection failed ({_first_line(exc)})") from None
         except Exception as exc:
             if _is_host_key_problem(exc):
-                raise HostKeyError(f"{self.target.name}: SSH host key for {self.target.host}:{self.target.port}"
-                                   f" is not the one in {self.target.known_hosts or 'known_hosts'}: refused") from None
+                raise self._host_key_error(exc) from None
             raise ConnectError(f"{self.target.name}: {type(exc).__name__}: {_first_line(exc)}") from None
+
+    def _host_key_error(self, exc: BaseException) -> HostKeyError:
+        known = self.target.known_hosts or "~/.ssh/known_hosts"
+        what = "does not match the key" if "does not match" in str(exc) else "is not"
+        return HostKeyError(f"{self.target.name}: SSH host key of {self.target.host}:{self.target.port} {what}"
+                            f" in {known}: refused")
 
     def close(self) -> None:
         """Log out and drop the session (netmiko's disconnect() first probes for config mode
@@ -174,8 +181,8 @@ class NetmikoDriver(Driver):
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def _applied_before_error(commands: list[str], message: str) -> list[str]:
