@@ -57,7 +57,7 @@ def build_targets(inventory, resolver, *, lab: bool = False, lab_state=None, kno
                 fail(f"{device.name}: the running lab does not provide it (restart the lab)")
                 continue
             host, port = endpoint
-            hosts_file = Path(lab_state.known_hosts) if lab_state is not None else known_hosts
+            hosts_file = known_hosts or (Path(lab_state.known_hosts) if lab_state is not None else None)
         else:
             if device.mgmt_address is None:
                 fail(f"{device.name}: no mgmt_address in the inventory")

@@ -33,20 +33,20 @@ def exists(name: str) -> bool:
     return (NETNS_DIR / name).exists()
 
 
-def create(name: str, veth: tuple[str, str] | None = ("eth0", "eth1")) -> None:
-    """A fresh namespace with loopback up and, optionally, a veth pair kept inside it.
+def create(name: str, veth: tuple[tuple[str, str], ...] = (("eth0", "eth1"), ("eth2", "eth3"))) -> None:
+    """A fresh namespace with loopback up and veth pairs kept inside it.
 
-    The veth pair gives the router real interfaces to address; both ends stay in the
-    namespace, so nothing it does can reach the host's networks.
+    The veth pairs give the router real interfaces (eth0-eth3) to address; both ends of each
+    stay in the namespace, so nothing the router does can reach the host's networks.
     """
     if exists(name):
         raise NetnsError(f"network namespace {name} already exists (is a lab with this name up?)")
     _ip("netns", "add", name)
     try:
         _ip("-n", name, "link", "set", "lo", "up")
-        if veth:
-            _ip("-n", name, "link", "add", veth[0], "type", "veth", "peer", "name", veth[1])
-            for ifname in veth:
+        for a, b in veth:
+            _ip("-n", name, "link", "add", a, "type", "veth", "peer", "name", b)
+            for ifname in (a, b):
                 _ip("-n", name, "link", "set", ifname, "up")
     except NetnsError:
         delete(name)
