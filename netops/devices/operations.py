@@ -90,10 +90,10 @@ def push_task(intended_for: IntendedSource, commit: bool = False, make_driver: D
             if not commit:
                 result.status = Status.would_change
                 return result
-            failure = _apply_and_verify(driver, intended, dialect)
+            failure, after = _apply_and_verify(driver, intended, dialect)
             if failure is None:
                 result.status = Status.changed
-                result.running = driver.get_config()
+                result.running = after
                 return result
             result.reason = failure
             _restore(driver, target, before, result)
@@ -109,19 +109,19 @@ def push_task(intended_for: IntendedSource, commit: bool = False, make_driver: D
     return task
 
 
-def _apply_and_verify(driver: Driver, intended: str, dialect) -> str | None:
-    """None when the device now runs the intended config, else why not."""
+def _apply_and_verify(driver: Driver, intended: str, dialect) -> tuple[str | None, str | None]:
+    """(None, running after) when the device now runs the intended config, else (why not, None)."""
     try:
         driver.load_replace_candidate(intended)
         driver.commit_config()
     except CommitError as exc:
-        return str(exc)
+        return str(exc), None
     after = driver.get_config()
     left = confdiff.remediation(after, intended, dialect)
     if left:
         shown = "; ".join(mask_secrets(c.strip()) for c in left[:3])
-        return f"{driver.target.name}: running config does not match intended after commit ({shown})"
-    return None
+        return f"{driver.target.name}: running config does not match intended after commit ({shown})", None
+    return None, after
 
 
 def _restore(driver: Driver, target: DeviceTarget, before: str, result: DeviceResult) -> None:

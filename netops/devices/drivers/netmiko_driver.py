@@ -140,16 +140,18 @@ class NetmikoDriver(Driver):
         return output
 
     def _leave_config_mode(self) -> None:
-        """Back to the top level, whatever view an error left the session in."""
+        """Back to the top level, whatever view an error left the session in.
+
+        One exit command matched against the prompt pattern; netmiko's check_config_mode and
+        find_prompt would cost a fixed sleep (0.25-2 s) per call, per device.
+        """
         import re
 
-        prompt = self.conn.find_prompt()
-        if re.search(self.dialect.config_prompt, prompt):
-            self.conn.send_command(self.dialect.exit_config, expect_string=self.dialect.user_prompt,
-                                   strip_prompt=False, read_timeout=30)
-            prompt = self.conn.find_prompt()
-            if re.search(self.dialect.config_prompt, prompt):
-                raise DeviceError(f"{self.target.name}: could not leave config mode (prompt {prompt!r})")
+        out = self.conn.send_command(self.dialect.exit_config, expect_string=self.dialect.user_prompt,
+                                     strip_prompt=False, read_timeout=30)
+        lines = out.strip().splitlines()
+        if lines and re.search(self.dialect.config_prompt, lines[-1]):
+            raise DeviceError(f"{self.target.name}: could not leave config mode (prompt {lines[-1]!r})")
 
     def save(self) -> str:
         return self.conn.save_config()
