@@ -56,8 +56,13 @@ class NetmikoDriver(Driver):
         from netmiko import ConnectHandler
         from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
+        connect = ConnectHandler
+        if self.dialect.name == "frr" and self.device_type == "cisco_ios":
+            from netops.devices.drivers.vtysh import VtyshSSH
+
+            connect = VtyshSSH
         try:
-            self._conn = ConnectHandler(**self.connect_args())
+            self._conn = connect(**self.connect_args())
         except NetmikoAuthenticationException:
             raise ConnectError(f"{self.target.name}: login refused for user {self.target.username}") from None
         except NetmikoTimeoutException as exc:
