@@ -18,7 +18,7 @@ test: setup-test
 	$(PY) -m pytest -q
 
 bench: setup-test
-	$(PY) bench/run.py
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf .venv out bench/out

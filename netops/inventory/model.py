@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -27,7 +29,7 @@ from pydantic import (
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
-_IFNAME = re.compile(r"^[A-Za-z][A-Za-z0-9/._:-]{0,63}$")
+IFNAME = re.compile(r"^[A-Za-z][A-Za-z0-9/._:-]{0,63}$")
 
 
 def _safe_text(value: str) -> str:
@@ -39,26 +41,54 @@ def _safe_text(value: str) -> str:
     return value
 
 
-def _name(value: str) -> str:
-    if not _NAME.match(value):
-        raise ValueError(
-            "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'"
-            " (at most 63 characters)"
-        )
+def _fast_ip(text: str) -> int | None:
+    """inet_pton is strict (four decimal octets, no leading zeros) and ~7x faster than ipaddress."""
+    try:
+        return int.from_bytes(socket.inet_pton(socket.AF_INET, text), "big")
+    except (OSError, TypeError):
+        return None
+
+
+def _ipv4_address(value: Any) -> Any:
+    if isinstance(value, str) and (n := _fast_ip(value)) is not None:
+        return ipaddress.IPv4Address(n)
     return value
 
 
-def _ifname(value: str) -> str:
-    if not _IFNAME.match(value):
-        raise ValueError(
-            "must be an interface name such as GigabitEthernet0/0/1, 10GE1/0/1, Vlanif100 or eth0"
-        )
-    return value
+def _ipv4_prefixed(kind: type) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            addr, sep, length = value.partition("/")
+            n = _fast_ip(addr)
+            if n is not None and sep and length.isdigit() and int(length) <= 32:
+                try:
+                    return kind((n, int(length)))
+                except ValueError:
+                    network = ipaddress.IPv4Network((n, int(length)), strict=False)
+                    raise ValueError(f"{value} has host bits set (did you mean {network}?)") from None
+        return value
+
+    return parse
 
 
-SafeText = Annotated[str, AfterValidator(_safe_text)]
-Name = Annotated[str, AfterValidator(_name)]
-IfName = Annotated[str, AfterValidator(_ifname)]
+# Large inventories hold tens of thousands of addresses; these parse them quickly and leave
+# every malformed value to pydantic's own validation and messages.
+IPv4 = Annotated[ipaddress.IPv4Address, BeforeValidator(_ipv4_address)]
+IPv4Net = Annotated[ipaddress.IPv4Network, BeforeValidator(_ipv4_prefixed(ipaddress.IPv4Network))]
+IPv4If = Annotated[ipaddress.IPv4Interface, BeforeValidator(_ipv4_prefixed(ipaddress.IPv4Interface))]
+
+# Checked by pydantic-core's regex engine (fast at 10,000 devices); the loader turns a
+# pattern mismatch into the sentence in PATTERN_MESSAGES.
+_SAFE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+SafeText = Annotated[str, StringConstraints(max_length=240, pattern=_SAFE_PATTERN)]
+Name = Annotated[str, StringConstraints(pattern=_NAME.pattern)]
+IfName = Annotated[str, StringConstraints(pattern=IFNAME.pattern)]
+PATTERN_MESSAGES = {
+    _SAFE_PATTERN: "must be one line without control characters (newline, tab, escape, ...)",
+    _NAME.pattern: "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'"
+                   " (at most 63 characters)",
+    IFNAME.pattern: "must be an interface name such as GigabitEthernet0/0/1, 10GE1/0/1, Vlanif100 or eth0",
+}
 VlanId = Annotated[int, Field(ge=1, le=4094)]
 
 
@@ -221,11 +251,11 @@ class SnmpCredential(Model):
 class ZoneServices(Model):
     """Servers a device in the zone uses; each zone has its own so none crosses a boundary."""
 
-    ntp: list[ipaddress.IPv4Address] = []
-    syslog: list[ipaddress.IPv4Address] = []
-    dns: list[ipaddress.IPv4Address] = []
-    snmp_collectors: list[ipaddress.IPv4Address] = []
-    management: list[ipaddress.IPv4Network] = []  # prefixes allowed to manage devices
+    ntp: list[IPv4] = Field(default_factory=list)
+    syslog: list[IPv4] = Field(default_factory=list)
+    dns: list[IPv4] = Field(default_factory=list)
+    snmp_collectors: list[IPv4] = Field(default_factory=list)
+    management: list[IPv4Net] = Field(default_factory=list)  # prefixes allowed to manage devices
 
 
 class Zone(Model):
@@ -233,10 +263,10 @@ class Zone(Model):
     label: SafeText | None = None
     kind: ZoneKind
     isolation: Isolation
-    prefixes: list[ipaddress.IPv4Network] = []
+    prefixes: list[IPv4Net] = Field(default_factory=list)
     wireless: bool | None = None
     description: SafeText | None = None
-    services: ZoneServices = ZoneServices()
+    services: ZoneServices = Field(default_factory=ZoneServices)
 
     @property
     def wireless_allowed(self) -> bool:
@@ -272,8 +302,8 @@ class Location(Model):
     kind: LocationKind
     label: SafeText | None = None
     area_m2: Annotated[float, Field(gt=0)] | None = None
-    racks: list[Rack] = []
-    air_conditioning: list[AirConditioner] = []
+    racks: list[Rack] = Field(default_factory=list)
+    air_conditioning: list[AirConditioner] = Field(default_factory=list)
     fire_system: FireSystem | None = None
 
 
@@ -284,7 +314,7 @@ class Site(Model):
     town: Name | None = None  # the town site a village (or department) belongs to
     address: SafeText | None = None
     description: SafeText | None = None
-    locations: list[Location] = []
+    locations: list[Location] = Field(default_factory=list)
 
     def location(self, name: str) -> Location | None:
         return next((loc for loc in self.locations if loc.name == name), None)
@@ -305,6 +335,10 @@ class InterfaceKind(str, Enum):
 
 
 class Interface(Model):
+    """A port as configured. Frozen: unconfigured ports are shared between devices of a type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     name: IfName
     kind: InterfaceKind = InterfaceKind.ethernet
     description: SafeText | None = None
@@ -312,8 +346,8 @@ class Interface(Model):
     enabled: bool = True
     mode: Literal["access", "trunk", "routed"] | None = None
     vlan: VlanId | None = None  # access VLAN
-    vlans: list[VlanId] = []  # trunk: allowed VLANs
-    addresses: list[ipaddress.IPv4Interface] = []
+    vlans: list[VlanId] = Field(default_factory=list)  # trunk: allowed VLANs
+    addresses: list[IPv4If] = Field(default_factory=list)
 
 
 class InterfaceTemplate(Model):
@@ -333,7 +367,7 @@ class DeviceType(Model):
     capacity_w: Annotated[float, Field(gt=0)] | None = None  # UPS/EPS output rating
     wireless: bool = False
     uplink: IfName | None = None  # the port a bulk-loaded village cables to its town
-    interfaces: list[InterfaceTemplate] = []
+    interfaces: list[InterfaceTemplate] = Field(default_factory=list)
 
 
 class Vlan(Model):
@@ -343,8 +377,8 @@ class Vlan(Model):
 
 
 class Route(Model):
-    prefix: ipaddress.IPv4Network
-    next_hop: ipaddress.IPv4Address
+    prefix: IPv4Net
+    next_hop: IPv4
     description: SafeText | None = None
 
 
@@ -378,19 +412,19 @@ class Device(Model):
     position: Annotated[int, Field(ge=1, le=60)] | None = None
     zones: Annotated[list[Name], Field(min_length=1)]
     description: SafeText | None = None
-    mgmt_address: ipaddress.IPv4Address | None = None
+    mgmt_address: IPv4 | None = None
     mgmt_interface: IfName | None = None
     credentials: Name | None = None
     snmp: Name | None = None
     profiles: list[Name] | None = None  # SNMP metric profiles; default chosen by role/platform
-    interfaces: list[Interface] = []
-    vlans: list[Vlan] = []
-    routes: list[Route] = []
-    power: list[PowerFeed] = []
+    interfaces: list[Interface] = Field(default_factory=list)
+    vlans: list[Vlan] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    power: list[PowerFeed] = Field(default_factory=list)
     capacity_w: Annotated[float, Field(gt=0)] | None = None  # UPS/EPS output rating
-    groups: list[Name] = []
-    tags: list[Name] = []
-    data: dict[Name, Any] = {}
+    groups: list[Name] = Field(default_factory=list)
+    tags: list[Name] = Field(default_factory=list)
+    data: dict[Name, Any] = Field(default_factory=dict)
     # filled by the loader, never written by hand
     town: Name | None = None
 
@@ -503,10 +537,10 @@ class Flow(Model):
     name: Name
     from_zone: Name
     to_zone: Name
-    sources: list[ipaddress.IPv4Network | Literal["any"]] = ["any"]
-    destinations: list[ipaddress.IPv4Network | Literal["any"]] = ["any"]
+    sources: list[IPv4Net | Literal["any"]] = ["any"]
+    destinations: list[IPv4Net | Literal["any"]] = ["any"]
     protocol: Literal["tcp", "udp", "icmp", "any"] = "tcp"
-    ports: list[Annotated[int, Field(ge=1, le=65535)]] = []
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
     description: SafeText | None = None
 
 
@@ -536,7 +570,7 @@ class Settings(Model):
     domain: Annotated[str, Field(pattern=r"^[a-z0-9.-]+$")] | None = None
     timezone: Annotated[str, Field(pattern=r"^[A-Za-z0-9_+/-]+$")] = "Asia/Shanghai"
     secrets_file: SafeText | None = None
-    power_policy: PowerPolicy = PowerPolicy()
+    power_policy: PowerPolicy = Field(default_factory=PowerPolicy)
 
 
 def _loopback_endpoint(value: str) -> str:
@@ -565,8 +599,8 @@ class LabSsh(Model):
 class Lab(Model):
     """The simulated devices: each mapped explicitly to a loopback endpoint or namespace."""
 
-    snmp: dict[Name, LoopbackEndpoint] = {}
-    ssh: dict[Name, LabSsh] = {}
+    snmp: dict[Name, LoopbackEndpoint] = Field(default_factory=dict)
+    ssh: dict[Name, LabSsh] = Field(default_factory=dict)
 
     @field_validator("ssh", mode="before")
     @classmethod
@@ -586,19 +620,19 @@ def _as_list(value: Any) -> Any:
 class InventoryDoc(Model):
     """The merged content of every inventory file, as written (before defaults and groups)."""
 
-    settings: Settings = Settings()
-    zones: list[Zone] = []
-    sites: list[Site] = []
-    device_types: list[DeviceType] = []
-    groups: list[Group] = []
+    settings: Settings = Field(default_factory=Settings)
+    zones: list[Zone] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list)
+    device_types: list[DeviceType] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
     defaults: Group | None = None
-    credentials: list[Credential] = []
-    snmp_credentials: list[SnmpCredential] = []
-    devices: list[Device] = []
-    links: list[Link] = []
-    flows: list[Flow] = []
-    villages_csv: Annotated[list[str], BeforeValidator(_as_list)] = []
-    lab: Lab = Lab()
+    credentials: list[Credential] = Field(default_factory=list)
+    snmp_credentials: list[SnmpCredential] = Field(default_factory=list)
+    devices: list[Device] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    villages_csv: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
+    lab: Lab = Field(default_factory=Lab)
 
 
 class Inventory(BaseModel):

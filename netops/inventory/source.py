@@ -44,6 +44,9 @@ class SourceMap:
         node: Any = self.doc
         kept: list[Any] = []
         for key in path:
+            if key == "zones" and isinstance(node, dict) and "zones" not in node and "zone" in node:
+                kept.append("zone")  # written with the one-zone shorthand
+                break
             if isinstance(node, dict) and key in node:
                 node = node[key]
                 kept.append(key)

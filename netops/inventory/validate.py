@@ -170,38 +170,40 @@ def check_addresses(inv: Inventory, loc: Locator) -> Iterator[Problem]:
     owner: dict[ipaddress.IPv4Address, str] = {}
     for d in inv.devices.values():
         mine: set[ipaddress.IPv4Address] = set()
-        places: list[tuple[ipaddress.IPv4Address, tuple, str | None, list[str]]] = []
+        # (address, where it was written as a path recipe, zones it must lie in)
+        places: list[tuple[ipaddress.IPv4Address, tuple, list[str]]] = []
         if d.mgmt_address is not None:
-            places.append((d.mgmt_address, loc.device(d.name, "mgmt_address"), None, d.zones))
+            places.append((d.mgmt_address, ("mgmt_address",), d.zones))
         for intf in d.interfaces:
+            if not intf.addresses:
+                continue
             zone = d.interface_zone(intf)
-            if intf.addresses and zone is None:
+            if zone is None:
                 yield loc.problem(loc.interface(d.name, intf.name, "zone"),
                                   "an addressed interface of a device in several zones must name its zone")
                 continue
             for k, addr in enumerate(intf.addresses):
-                places.append((addr.ip, loc.interface(d.name, intf.name, "addresses", k), intf.name, [zone]))
-        for ip, path, _, zones in places:
+                places.append((addr.ip, (intf.name, "addresses", k), [zone]))
+        for ip, recipe, zones in places:
+            def path(recipe: tuple = recipe, name: str = d.name) -> tuple:
+                return loc.device(name, *recipe) if len(recipe) == 1 else loc.interface(name, *recipe)
+
             if ip in owner and owner[ip] != d.name:
-                yield loc.problem(path, f"address {ip} is already used by device '{owner[ip]}'")
+                yield loc.problem(path(), f"address {ip} is already used by device '{owner[ip]}'")
             elif ip not in mine:
                 owner[ip] = d.name
                 mine.add(ip)
             known = [inv.zones[z] for z in zones if z in inv.zones]
-            if not known:
+            if not known or any(z.contains(ip) for z in known):
                 continue
-            if any(z.contains(ip) for z in known):
-                continue
+            names = "/".join(z.name for z in known)
             if all(not z.prefixes for z in known):
                 other = _zone_for_address(inv.zones, ip)
-                if other is None:
-                    continue
-                yield loc.problem(path, f"address {ip} lies in zone '{other}' but belongs to zone "
-                                        f"'{'/'.join(z.name for z in known)}'")
+                if other is not None:
+                    yield loc.problem(path(), f"address {ip} lies in zone '{other}' but belongs to zone '{names}'")
             else:
                 prefixes = ", ".join(str(p) for z in known for p in z.prefixes)
-                yield loc.problem(path, f"address {ip} is outside zone '{'/'.join(z.name for z in known)}' "
-                                        f"(expected inside {prefixes})")
+                yield loc.problem(path(), f"address {ip} is outside zone '{names}' (expected inside {prefixes})")
 
 
 def check_prefix_overlap(inv: Inventory, loc: Locator) -> Iterator[Problem]:
