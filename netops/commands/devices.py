@@ -75,13 +75,14 @@ def print_run(run: RunResult, show_diffs: bool = False, remediation: bool = Fals
             if remediation and r.commands:
                 out.print(f"[bold]{escape(r.device)}: commands to reach intended[/bold]")
                 out.print(Syntax("\n".join(r.commands), "text", background_color="default"))
+    pushing = run.operation == "push"
     table = Table(title=run.summary(), title_justify="left")
-    for column in ("device", "result", "rolled back", "seconds", "reason"):
+    for column in ("device", "result", *(["rolled back"] if pushing else []), "seconds", "reason"):
         table.add_column(column)
     for r in run.results:
         rolled = "" if not r.rolled_back else ("yes, identical" if r.restored_identical else "yes, DIFFERENT")
-        table.add_row(escape(r.device), f"[{STYLE.get(r.status, '')}]{r.status.value}[/]", rolled,
-                      f"{r.duration_s:.1f}", escape(r.reason or ""))
+        table.add_row(escape(r.device), f"[{STYLE.get(r.status, '')}]{r.status.value}[/]",
+                      *([rolled] if pushing else []), f"{r.duration_s:.1f}", escape(r.reason or ""))
     out.print(table)
     for note in run.notes:
         out.print(escape(note))

@@ -25,6 +25,23 @@ def from_directory(directory: Path):
     return intended
 
 
+def minimal_frr(device) -> str:
+    """A stop-gap FRR config from the model (hostname, interfaces, static routes), used only
+    while netops.render is not installed; the templates replace it. Inventory text fields are
+    validated single-line safe text, so they cannot inject commands."""
+    lines = ["frr defaults traditional", f"hostname {device.name}", "service integrated-vtysh-config", "!"]
+    for route in device.routes:
+        lines.append(f"ip route {route.prefix} {route.next_hop}")
+    lines.append("!")
+    for iface in device.interfaces:
+        body = [f" description {iface.description}"] if iface.description else []
+        body += [f" ip address {address}" for address in iface.addresses]
+        body += [] if iface.enabled else [" shutdown"]
+        if body:
+            lines += [f"interface {iface.name}", *body, "exit", "!"]
+    return "\n".join(lines) + "\n"
+
+
 def from_renderer(inventory):
     """Intended configs rendered from the inventory and templates (netops.render)."""
     try:
@@ -35,8 +52,10 @@ def from_renderer(inventory):
     def intended(target: DeviceTarget) -> str:
         if target.intended is not None:
             return target.intended
-        if render_device is None:
-            raise IntendedError(f"{target.name}: netops.render is not available here: pass --intended DIR")
-        return render_device(inventory, target.name)
+        if render_device is not None:
+            return render_device(inventory, target.name)
+        if target.platform == "frr":
+            return minimal_frr(inventory.devices[target.name])
+        raise IntendedError(f"{target.name}: netops.render is not available here: pass --intended DIR")
 
     return intended
