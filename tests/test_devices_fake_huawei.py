@@ -111,3 +111,25 @@ def test_changed_host_key_refused(fake, tmp_path):
     assert run.results[0].status is Status.failed
     assert "does not match" in run.results[0].reason
     assert fake.commands == []
+
+
+def test_h3c_comware_sequence_and_rejection(tmp_path):
+    from tests.fakes.fake_huawei_ssh import FakeH3cDevice
+
+    with FakeH3cDevice(sysname="wangtai-ex-sw") as device:
+        (tmp_path / "known_hosts").write_text(device.public_key_line + "\n")
+        t = DeviceTarget(name="wangtai-ex-sw", platform="hp_comware", host=device.host, port=device.port,
+                         username="admin", password="fake-pass", known_hosts=tmp_path / "known_hosts", timeout=10)
+        before = device.config.render()
+        intended = before.replace("description uplink", "description router LAN")
+        run = runner.run("push", [t], operations.push_task(lambda _: intended, commit=True))
+        assert run.results[0].status is Status.changed, run.results[0].reason
+        assert device.commands[:2] == ["screen-length disable", "display current-configuration"]
+        start = device.commands.index("system-view")
+        assert device.commands[start:start + 6] == ["system-view", "interface GigabitEthernet0/0/1",
+                                                    "description router LAN", "quit", "return", "save force"]
+        changed = device.config.render()
+        bad = changed.replace("return", "bogus comware command\n#\nreturn")
+        run = runner.run("push", [t], operations.push_task(lambda _: bad, commit=True))
+        assert run.results[0].status is Status.rolled_back and run.results[0].restored_identical
+        assert device.config.render() == changed

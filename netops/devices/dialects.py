@@ -26,6 +26,8 @@ class Dialect:
     config_prompt: str = r"\(config[^)]*\)#\s*$"  # the prompt while in config mode
     user_prompt: str = r"[>#]\s*$"  # any prompt at all
     logout: str = "exit"
+    save_question: str | None = None  # a confirmation the save command asks
+    save_answer: str = "y"
     extra_ignore: tuple[str, ...] = field(default_factory=tuple)  # lines no push can change
     # single-valued commands: setting a new value replaces the old one, and removing one
     # takes the keyword alone ("no description", not "no description <old text>")
@@ -90,6 +92,7 @@ VRP = Dialect(
     noise=(r"^!Software Version", r"^!Last configuration was", r"^!Time:", r"^\s*$"),
     error_pattern=r"^\s*Error:",
     save_command="save",
+    save_question=r"[Cc]ontinue\?|\[Y/N\]",
     exit_config="return",
     config_command="system-view",
     config_prompt=r"\]\s*$",

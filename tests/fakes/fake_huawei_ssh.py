@@ -1,7 +1,8 @@
-"""FAKE Huawei VRP device: a small paramiko SSH server on loopback, for tests only.
+"""FAKE Huawei VRP (and H3C Comware) device: a small paramiko SSH server on loopback, for tests only.
 
-No Huawei software exists on this machine, so the Huawei driver is tested against this
-stand-in. It speaks just enough VRP for netmiko's `huawei` driver: the <name> / [name]
+No Huawei or H3C software exists on this machine, so those drivers are tested against this
+stand-in (FakeHuaweiDevice; FakeH3cDevice speaks the Comware variant: `screen-length
+disable`, `save force`, "% Unrecognized command" errors). It speaks just enough VRP for netmiko's `huawei` driver: the <name> / [name]
 prompts, `screen-length 0 temporary`, `display current-configuration`, `system-view`,
 interface views, `undo`, `quit`, `return`, and `save` with its Y/N question. Commands it
 does not know are rejected with VRP's "Error: Unrecognized command" message. Every line
@@ -28,14 +29,15 @@ KNOWN_IF = (r"description .+", r"ip address [\d.]+ [\d.]+", r"shutdown", r"port 
 class FakeVrpConfig:
     """The fake device's configuration: top-level lines and interface blocks, in order."""
 
+    header = ["!Software Version V200R021C00SPC100", "!Last configuration was updated at 2024-01-01 00:00:00"]
+
     def __init__(self, sysname: str, lines: list[str], interfaces: dict[str, list[str]]):
         self.sysname = sysname
         self.lines = lines
         self.interfaces = interfaces
 
     def render(self) -> str:
-        out = ["!Software Version V200R021C00SPC100", "!Last configuration was updated at 2024-01-01 00:00:00",
-               "#", f"sysname {self.sysname}", "#"]
+        out = [*self.header, "#", f"sysname {self.sysname}", "#"]
         for name, body in self.interfaces.items():
             out += [f"interface {name}", *(" " + b for b in body), "#"]
         for line in self.lines:
@@ -69,6 +71,9 @@ class _Server(paramiko.ServerInterface):
 
 class FakeHuaweiDevice:
     """Run with `with FakeHuaweiDevice(...) as dev:`; connect to dev.host:dev.port."""
+
+    paging_off = "screen-length 0 temporary"
+    error = "Error: Unrecognized command found at '^' position."
 
     def __init__(self, sysname: str = "HUAWEI", username: str = "admin", password: str = "fake-pass",
                  host: str = "127.0.0.1", reject: tuple[str, ...] = ()):
@@ -179,12 +184,15 @@ class FakeHuaweiDevice:
 
     def _command(self, line: str, view, iface):
         """-> (output, view, iface, asks_save_question, close_session)"""
-        error = "Error: Unrecognized command found at '^' position."
+        error = self.error
         if not line:
             return "", view, iface, False, False
         if view is None:
-            if line == "screen-length 0 temporary":
+            if line == self.paging_off:
                 return "Info: The configuration takes effect on the current user terminal interface only.", view, iface, False, False
+            if line == "save force" and type(self).paging_off == "screen-length disable":
+                self.saves += 1
+                return "Validating file. Please wait...\nSaved the current configuration to mainboard device successfully.", view, iface, False, False
             if line.startswith("display current-configuration"):
                 return self.config.render(), view, iface, False, False
             if line == "system-view":
@@ -232,3 +240,14 @@ class FakeHuaweiDevice:
             return "", view, iface, False, False
         self.config.lines.append(line)
         return "", view, iface, False, False
+
+
+class FakeH3cDevice(FakeHuaweiDevice):
+    """FAKE H3C Comware device: the same dialogue with Comware's paging, save and error text."""
+
+    paging_off = "screen-length disable"
+    error = "              ^\n % Unrecognized command found at '^' position."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config.header = ["#", " version 7.1.070, Release 6555P01"]

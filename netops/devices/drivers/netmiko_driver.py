@@ -9,12 +9,19 @@ to the running config read before the commit.
 
 from __future__ import annotations
 
+import logging
+import re
 import socket
 
 from netops.devices import confdiff
 from netops.devices.dialects import Dialect
 from netops.devices.drivers.base import CommitError, ConnectError, DeviceError, Driver, HostKeyError
 from netops.devices.target import DeviceTarget
+
+
+# paramiko's transport thread logs connection failures with a traceback; netops reports them
+# as results instead, so keep them off the terminal.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 
 def _is_host_key_problem(exc: BaseException) -> bool:
@@ -150,8 +157,6 @@ class NetmikoDriver(Driver):
         One exit command matched against the prompt pattern; netmiko's check_config_mode and
         find_prompt would cost a fixed sleep (0.25-2 s) per call, per device.
         """
-        import re
-
         out = self.conn.send_command(self.dialect.exit_config, expect_string=self.dialect.user_prompt,
                                      strip_prompt=False, read_timeout=30)
         lines = out.strip().splitlines()
@@ -159,7 +164,16 @@ class NetmikoDriver(Driver):
             raise DeviceError(f"{self.target.name}: could not leave config mode (prompt {lines[-1]!r})")
 
     def save(self) -> str:
-        return self.conn.save_config()
+        """Save running to startup from the top level, answering the dialect's confirmation."""
+        d = self.dialect
+        expect = f"{d.save_question}|{d.user_prompt}" if d.save_question else d.user_prompt
+        out = self.conn.send_command(d.save_command, expect_string=expect, strip_prompt=False, read_timeout=120)
+        if d.save_question and re.search(d.save_question, out):
+            out += self.conn.send_command(d.save_answer, expect_string=d.user_prompt, strip_prompt=False,
+                                          read_timeout=120)
+        if re.search(d.error_pattern, out, flags=re.M):
+            raise DeviceError(f"{self.target.name}: saving the config failed: {out.strip().splitlines()[-2:]}")
+        return out
 
     def commit_config(self) -> None:
         if self._candidate is None:
@@ -188,7 +202,9 @@ class NetmikoDriver(Driver):
 
 
 def _first_line(exc: BaseException) -> str:
+    """The informative line of an exception message (netmiko wraps paramiko's under a header)."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.startswith("A paramiko SSHException occurred")] or lines
     return lines[0] if lines else type(exc).__name__
 
 
