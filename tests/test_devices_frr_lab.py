@@ -189,6 +189,23 @@ def test_selectors_pick_devices(env):
     assert none.exit_code != 0 and "no device matches" in none.output
 
 
+def test_napalm_ios_driver_reads_vtysh(env):
+    """NAPALM's ios driver (chosen by override) reads the config; its config sessions need
+    SCP, which vtysh has not, so only the netmiko driver changes FRR routers."""
+    from netops.devices.drivers.napalm_driver import NapalmDriver
+    from netops.devices.platforms import driver_for
+    from netops.devices.target import DeviceTarget
+
+    state = env.state()
+    router = state.router(ROUTERS[0])
+    target = DeviceTarget(name=router.name, platform="frr", host=router.host, port=router.port,
+                          username=state.username, password=env.password, known_hosts=Path(state.known_hosts),
+                          driver="napalm")
+    with driver_for(target) as driver:
+        assert isinstance(driver, NapalmDriver) and driver.napalm_name == "ios"
+        assert f"hostname {router.name}" in driver.get_config()
+
+
 def test_unreachable_device_fails_alone(env):
     victim = ROUTERS[2]
     router = env.state().router(victim)
