@@ -10,9 +10,11 @@ import re
 import subprocess
 from pathlib import Path
 
+from netops.errors import NetopsError
 
-class BackupStoreError(RuntimeError):
-    pass
+
+class BackupStoreError(NetopsError):
+    """The backup repository could not be written (reported as a message, not a traceback)."""
 
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
