@@ -71,3 +71,31 @@ def test_unsupported_platforms(platform, message):
 def test_bad_override():
     with pytest.raises(UnsupportedPlatform, match="expected napalm"):
         choose("frr", "telnet")
+
+
+class _FakeNapalm:
+    """Stands in for a NAPALM NetworkDriver object (no NAPALM device exists here)."""
+
+    def __init__(self, confirm: bool):
+        self.calls = []
+        self._confirm = confirm
+
+    def commit_config(self, message="", revert_in=None):
+        if revert_in is not None and not self._confirm:
+            raise NotImplementedError
+        self.calls.append(("commit", revert_in))
+
+    def confirm_commit(self):
+        self.calls.append(("confirm",))
+
+
+@pytest.mark.parametrize("has_confirm,expected", [
+    (True, [("commit", 300), ("confirm",)]),
+    (False, [("commit", None)]),
+])
+def test_napalm_commit_confirm_when_the_driver_has_it(has_confirm, expected):
+    driver = driver_for(target("junos"))
+    driver._device = _FakeNapalm(has_confirm)
+    driver.commit_config()
+    driver.confirm()
+    assert driver._device.calls == expected

@@ -121,6 +121,7 @@ def _apply_and_verify(driver: Driver, intended: str, dialect) -> tuple[str | Non
     if left:
         shown = "; ".join(mask_secrets(c.strip()) for c in left[:3])
         return f"{driver.target.name}: running config does not match intended after commit ({shown})", None
+    driver.confirm()
     return None, after
 
 

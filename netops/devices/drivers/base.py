@@ -73,6 +73,10 @@ class Driver(ABC):
     def commit_config(self) -> None:
         """Apply the candidate and save it; raises CommitError when the device rejects a line."""
 
+    def confirm(self) -> None:
+        """Make a verified commit permanent where the platform has commit-confirm (NAPALM
+        junos/eos: commit with revert_in, then confirm); a no-op elsewhere."""
+
     @abstractmethod
     def rollback(self) -> None:
         """Return the device to the running config it had before the last commit."""

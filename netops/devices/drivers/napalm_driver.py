@@ -94,11 +94,27 @@ class NapalmDriver(Driver):
     def discard_config(self) -> None:
         self.device.discard_config()
 
+    CONFIRM_SECONDS = 300  # the device reverts by itself if netops never confirms
+
     def commit_config(self) -> None:
+        """Commit with commit-confirm where the NAPALM driver has it, plainly otherwise."""
         try:
-            self.device.commit_config()
+            try:
+                self.device.commit_config(revert_in=self.CONFIRM_SECONDS)
+                self._pending = True
+            except NotImplementedError:
+                self.device.commit_config()
+                self._pending = False
         except Exception as exc:
             raise CommitError(f"{self.target.name}: commit failed: {exc}") from None
+
+    def confirm(self) -> None:
+        if getattr(self, "_pending", False):
+            try:
+                self.device.confirm_commit()
+            except Exception as exc:
+                raise DeviceError(f"{self.target.name}: confirming the commit failed: {exc}") from None
+            self._pending = False
 
     def rollback(self) -> None:
         try:
