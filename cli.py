@@ -41,6 +41,9 @@ from netops.commands.audit import app as audit_app  # noqa: E402
 app.add_typer(audit_app, name="audit")
 
 # --- backup, diff, push (issue: device operations) ---------------------------------------
+from netops.commands.devices import register as register_device_commands  # noqa: E402
+
+register_device_commands(app)
 
 
 def main() -> None:

@@ -1,0 +1,161 @@
+"""`netops backup`, `netops diff`, `netops push`: device operations over SSH, many devices at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.syntax import Syntax
+from rich.table import Table
+
+from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
+from netops.devices import intended as intended_sources
+from netops.devices import jobs
+from netops.devices.gitstore import BackupStore
+from netops.devices.progress import ProgressBar
+from netops.devices.results import RunResult, Status
+from netops.devices.selectors import Selector
+from netops.devices.targets import TargetError, build_targets
+from netops.errors import NetopsError
+
+BACKUP_DIR_ENV = "NETOPS_BACKUP_DIR"
+DEFAULT_BACKUP_DIR = "out/backups"
+
+NamesArg = typer.Argument(None, help="Device names or globs (e.g. 'wangtai-*'); default: every device.")
+SiteOpt = typer.Option([], "--site", help="Only devices at this site (repeatable).")
+TownOpt = typer.Option([], "--town", help="Only devices in this town, villages included (repeatable).")
+RoleOpt = typer.Option([], "--role", help="Only devices with this role (repeatable).")
+ZoneOpt = typer.Option([], "--zone", help="Only devices in this zone (repeatable).")
+PlatformOpt = typer.Option([], "--platform", help="Only devices of this platform (repeatable).")
+LabOpt = typer.Option(False, "--lab", help="Only the devices the SSH lab provides, at their loopback endpoints.")
+LabDirOpt = typer.Option(None, "--lab-dir", help="State directory of the lab (default: /run/netops-lab/default).")
+ParallelOpt = typer.Option(10, "--max-parallel", "-p", min=1, max=200, help="Devices worked on at once.")
+KnownHostsOpt = typer.Option(None, "--known-hosts", help="known_hosts file to check host keys against "
+                             "(default: the lab's with --lab, else ~/.ssh/known_hosts).")
+RepoOpt = typer.Option(None, "--repo", envvar=BACKUP_DIR_ENV, help=f"Backup git repository (default: {DEFAULT_BACKUP_DIR}).")
+IntendedOpt = typer.Option(None, "--intended", help="Directory of intended configs (<device>.cfg); default: render them.")
+TimeoutOpt = typer.Option(15.0, "--timeout", help="Seconds to wait for a device to connect or answer.")
+
+
+def _prepare(inventory: Optional[Path], names, site, town, role, zone, platform, lab, lab_dir, known_hosts,
+             operation, timeout):
+    from netops.inventory import load_inventory
+    from netops.lab import ssh_routers
+    from netops.secrets import SecretResolver, secrets_file_path
+
+    inv = load_inventory(inventory_path(inventory))
+    resolver = SecretResolver(secrets_file_path(inv.settings.secrets_file))
+    lab_state = ssh_routers.load_state(lab_dir or ssh_routers.lab_dir()) if lab else None
+    selector = Selector(names=names or [], sites=site, towns=town, roles=role, zones=zone, platforms=platform)
+    targets, pre_failed = build_targets(inv, resolver, lab=lab, lab_state=lab_state, known_hosts=known_hosts,
+                                        operation=operation, timeout=timeout, selector=selector)
+    if not targets and not pre_failed:
+        raise TargetError("no device matches the selection" + (" among the lab's devices" if lab else ""))
+    return inv, targets, pre_failed
+
+
+def _observers(as_json: bool):
+    return [] if as_json else [ProgressBar()]
+
+
+STYLE = {Status.failed: "red", Status.rolled_back: "yellow", Status.drift: "yellow", Status.changed: "green",
+         Status.would_change: "cyan", Status.backed_up: "green", Status.in_sync: "green", Status.unchanged: "dim"}
+
+
+def print_run(run: RunResult, show_diffs: bool = False, remediation: bool = False) -> None:
+    out = console()
+    if show_diffs:
+        for r in run.results:
+            if r.diff:
+                out.rule(f"{r.device}")
+                out.print(Syntax(r.diff, "diff", theme="ansi_dark", background_color="default"))
+            if remediation and r.commands:
+                out.print(f"[bold]{escape(r.device)}: commands to reach intended[/bold]")
+                out.print(Syntax("\n".join(r.commands), "text", background_color="default"))
+    pushing = run.operation == "push"
+    table = Table(title=run.summary(), title_justify="left")
+    for column in ("device", "result", *(["rolled back"] if pushing else []), "seconds", "reason"):
+        table.add_column(column)
+    for r in run.results:
+        rolled = "" if not r.rolled_back else ("yes, identical" if r.restored_identical else "yes, DIFFERENT")
+        table.add_row(escape(r.device), f"[{STYLE.get(r.status, '')}]{r.status.value}[/]",
+                      *([rolled] if pushing else []), f"{r.duration_s:.1f}", escape(r.reason or ""))
+    out.print(table)
+    for note in run.notes:
+        out.print(escape(note))
+
+
+def _finish(run: RunResult, as_json: bool, show_diffs: bool = False, remediation: bool = False) -> None:
+    if as_json:
+        print_json({"operation": run.operation, "summary": run.summary(), "counts": run.counts(),
+                    "duration_s": run.duration_s, "notes": run.notes,
+                    "results": [r.model_dump(mode="json") for r in run.results]})
+    else:
+        print_run(run, show_diffs, remediation)
+    raise typer.Exit(jobs.exit_code(run))
+
+
+def _intended_for(inv, intended_dir: Optional[Path]):
+    if intended_dir is not None:
+        if not intended_dir.is_dir():
+            raise NetopsError(f"--intended {intended_dir}: not a directory")
+        return intended_sources.from_directory(intended_dir)
+    return intended_sources.from_renderer(inv)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("backup")
+    @report_errors
+    def backup(names: Optional[list[str]] = NamesArg, site: list[str] = SiteOpt, town: list[str] = TownOpt,
+               role: list[str] = RoleOpt, zone: list[str] = ZoneOpt, platform: list[str] = PlatformOpt,
+               lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt, repo: Optional[Path] = RepoOpt,
+               max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
+               timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
+               as_json: bool = JsonOption) -> None:
+        """Pull running configs into a git repository (secrets masked), one commit per run."""
+        _, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
+                                          known_hosts, "backup", timeout)
+        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
+        run = jobs.run_backup(targets, store, max_parallel=max_parallel, observers=_observers(as_json),
+                              pre_failed=pre_failed)
+        _finish(run, as_json)
+
+    @app.command("diff")
+    @report_errors
+    def diff(names: Optional[list[str]] = NamesArg, site: list[str] = SiteOpt, town: list[str] = TownOpt,
+             role: list[str] = RoleOpt, zone: list[str] = ZoneOpt, platform: list[str] = PlatformOpt,
+             remediation: bool = typer.Option(False, "--remediation", help="Also show the commands that would "
+                                              "bring running to intended."),
+             intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
+             max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
+             timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
+             as_json: bool = JsonOption) -> None:
+        """Intended (rendered) vs running config as unified diffs, noise lines ignored. Exit 1 on drift."""
+        inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
+                                            known_hosts, "diff", timeout)
+        run = jobs.run_diff(targets, _intended_for(inv, intended_dir), max_parallel=max_parallel,
+                            observers=_observers(as_json), pre_failed=pre_failed)
+        _finish(run, as_json, show_diffs=True, remediation=remediation)
+
+    @app.command("push")
+    @report_errors
+    def push(names: Optional[list[str]] = NamesArg, site: list[str] = SiteOpt, town: list[str] = TownOpt,
+             role: list[str] = RoleOpt, zone: list[str] = ZoneOpt, platform: list[str] = PlatformOpt,
+             commit: bool = typer.Option(False, "--commit", help="Apply the change (default: dry run, "
+                                         "print the diffs)."),
+             intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
+             repo: Optional[Path] = RepoOpt, max_parallel: int = ParallelOpt,
+             known_hosts: Optional[Path] = KnownHostsOpt, timeout: float = TimeoutOpt,
+             inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption) -> None:
+        """Bring devices to their intended config: back up, apply, verify, roll back on any failure."""
+        inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
+                                            known_hosts, "push", timeout)
+        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
+        run = jobs.run_push(targets, _intended_for(inv, intended_dir), commit=commit, store=store,
+                            max_parallel=max_parallel, observers=_observers(as_json), pre_failed=pre_failed)
+        if not commit:
+            run.notes.append("dry run: nothing was changed (apply with --commit)")
+        _finish(run, as_json, show_diffs=not commit, remediation=not commit)

@@ -1,0 +1,89 @@
+"""Whole runs over many devices: backup into git, diff, push with before/after snapshots.
+
+These join the per-device tasks (operations.py), the runner and the backup store; the CLI
+only picks targets and prints what these return.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from netops.devices import confdiff, operations, runner
+from netops.devices.gitstore import BackupStore
+from netops.devices.masking import mask_secrets
+from netops.devices.platforms import choose
+from netops.devices.results import DeviceResult, RunResult, Status
+from netops.devices.target import DeviceTarget
+
+
+def _merge(run: RunResult, pre_failed: Sequence[DeviceResult]) -> RunResult:
+    run.results = list(pre_failed) + run.results
+    return run
+
+
+def commit_message(title: str, run: RunResult) -> str:
+    lines = [f"{title}: {run.summary().split(': ', 1)[1]}", ""]
+    for r in run.results:
+        line = f"- {r.device}: {r.status.value}"
+        if r.reason:
+            line += f" ({r.reason})"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def run_backup(targets: Sequence[DeviceTarget], store: BackupStore, *, max_parallel: int = 10,
+               observers=(), pre_failed: Sequence[DeviceResult] = (), make_driver=None) -> RunResult:
+    """Pull every running config, store it masked, and commit once with a summary."""
+    task = operations.backup_task(make_driver) if make_driver else operations.backup_task()
+    run = _merge(runner.run("backup", targets, task, max_parallel, observers), pre_failed)
+    store.ensure()
+    for r in run.results:
+        if r.status is Status.backed_up and r.running is not None:
+            store.write(r.device, r.running)
+    commit = store.commit(commit_message("backup", run))
+    changed = {f.removesuffix(".cfg") for f in store.changed_files(commit)}
+    run.notes.append(f"backup repository {store.path}, commit {commit[:10]}")
+    run.notes.append(f"configs changed since the last backup: {', '.join(sorted(changed)) or 'none'}")
+    return run
+
+
+def run_diff(targets: Sequence[DeviceTarget], intended_for, *, max_parallel: int = 10, observers=(),
+             pre_failed: Sequence[DeviceResult] = (), make_driver=None) -> RunResult:
+    task = (operations.diff_task(intended_for, make_driver) if make_driver
+            else operations.diff_task(intended_for))
+    return _merge(runner.run("diff", targets, task, max_parallel, observers), pre_failed)
+
+
+def run_push(targets: Sequence[DeviceTarget], intended_for, *, commit: bool = False,
+             store: BackupStore | None = None, max_parallel: int = 10, observers=(),
+             pre_failed: Sequence[DeviceResult] = (), make_driver=None) -> RunResult:
+    """Dry run (diffs only) or commit; with a store, record the configs before and after in git."""
+    task = (operations.push_task(intended_for, commit, make_driver) if make_driver
+            else operations.push_task(intended_for, commit))
+    run = _merge(runner.run("push", targets, task, max_parallel, observers), pre_failed)
+    if commit and store is not None:
+        by_name = {t.name: t for t in targets}
+        store.ensure()
+        touched = [r for r in run.results if r.before is not None]
+        for r in touched:
+            store.write(r.device, _stored(r.before, by_name[r.device]))
+        before = store.commit(commit_message("push: backup before change", run))
+        for r in touched:
+            if r.running is not None:
+                store.write(r.device, _stored(r.running, by_name[r.device]))
+        after = store.commit(commit_message("push: after change", run))
+        run.notes.append(f"backup repository {store.path}: before {before[:10]}, after {after[:10]}")
+    return run
+
+
+def _stored(config: str, target: DeviceTarget) -> str:
+    return mask_secrets(confdiff.strip_noise(config, choose(target.platform, target.driver).dialect))
+
+
+def exit_code(run: RunResult) -> int:
+    """0 all done; 1 diff found drift; 2 any device failed or was rolled back."""
+    if run.failed:
+        return 2
+    if run.operation == "diff" and any(r.status is Status.drift for r in run.results):
+        return 1
+    return 0
