@@ -17,8 +17,10 @@ demo: setup-demo
 test: setup-test
 	$(PY) -m pytest -q
 
+# Benchmarks (not part of CI; figures go to bench/README.md). Needs root for the namespace labs.
 bench: setup-test
-	for b in bench/*.py; do $(PY) $$b || exit 1; done
+	.venv/bin/pip install -q -e '.[test,bench]'
+	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf .venv out bench/out

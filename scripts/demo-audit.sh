@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# `make demo` stage for the isolation audit (the lead wires it into scripts/demo.sh):
+# `make demo` stage for the isolation audit (called by scripts/demo.sh):
 #  1. the sample network passes the intent and configuration layers;
 #  2. a copy with one cable moved, so the intranet touches the extranet, fails and names the path.
-# Configurations come from `netops render` when it exists, else from the FAKE renderer in
-# tests/fixtures/audit (AUDIT_CONFIGS=fake forces it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NETOPS=.venv/bin/netops
@@ -12,12 +10,8 @@ OUT=${DEMO_OUT:-out/demo}/audit
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-echo "== netops audit: configurations of the sample network"
-if [ "${AUDIT_CONFIGS:-}" != fake ] && $NETOPS render --help >/dev/null 2>&1; then
-  $NETOPS render -i inventory --out "$OUT/configs"
-else
-  $PY tests/fixtures/audit/fake_render.py inventory "$OUT/configs"
-fi
+echo "== netops audit: configurations of the sample network (netops render)"
+$NETOPS render -i inventory --out "$OUT/configs"
 
 echo
 echo "== netops audit: the sample network (intent + configuration layers)"

@@ -220,6 +220,19 @@ def test_unreachable_device_fails_alone(env):
     assert f"- {victim}: failed" in message
 
 
+def test_rendered_config_diffs_pushes_and_stays_in_sync(env):
+    """The whole loop with intended configs from `netops render`, not hand-written files."""
+    name = ROUTERS[1]
+    before = env.netops("diff", name, "--json")
+    assert before.exit_code == 1, before.output  # the lab router starts from a bare config
+    push = env.netops("push", name, "--commit", "--repo", str(env.repo), "--json")
+    assert push.exit_code == 0, push.output
+    assert json.loads(push.stdout)["results"][0]["status"] == "changed"
+    after = env.netops("diff", name)
+    assert after.exit_code == 0, after.output
+    assert "access-class netops-mgmt" in env.running(name)
+
+
 def test_lab_down_from_another_process_removes_everything(env):
     state = env.state()
     pids = [p for r in state.routers for p in r.pids.values()] + [state.forwarder_pid]

@@ -188,11 +188,19 @@ def exporter(
     concurrency: int = typer.Option(64, min=1, help="Scrapes served at the same time; more wait."),
     scrape_timeout: float = typer.Option(10.0, min=0.1, help="Longest scrape, seconds (Prometheus's header may shorten it)."),
     log_level: str = typer.Option("info", help="debug, info, warning or error."),
+    audit_state: Optional[Path] = typer.Option(
+        None, "--audit-state", envvar="NETOPS_AUDIT_STATE", show_default=False,
+        help="Last isolation audit's state file to expose on /metrics (default: out/audit/last-audit.json)."),
+    audit_per_target: bool = typer.Option(
+        True, "--audit-per-target/--no-audit-per-target",
+        help="Expose each audit result per device (large networks: turn off, keep per-check totals)."),
 ) -> None:
     """Serve SNMP metrics over HTTP, snmp_exporter style: /snmp?target=DEVICE&module=PROFILE,...
 
-    Also /metrics (the exporter's own health), /-/healthy and POST /-/reload (or SIGHUP).
+    Also /metrics (the exporter's own health and the last isolation audit's results, reread at
+    each scrape), /-/healthy and POST /-/reload (or SIGHUP).
     """
+    from netops.audit.metrics import AuditCollector
     from netops.snmp.exporter import Exporter, serve, state_loader
     from netops.snmp.target import split_host_port
 
@@ -205,7 +213,8 @@ def exporter(
 
     async def run() -> None:
         try:
-            instance = Exporter(loader, concurrency=concurrency, scrape_timeout=scrape_timeout)
+            instance = Exporter(loader, concurrency=concurrency, scrape_timeout=scrape_timeout,
+                                extra_collectors=[AuditCollector(audit_state, per_target=audit_per_target)])
         except ProfileError as exc:
             raise ProfileLoadError(str(exc)) from None
 

@@ -36,7 +36,7 @@ def significant_lines(config: str, dialect: Dialect) -> list[str]:
         stripped = line.strip()
         if not stripped or dialect.is_noise(line):
             continue
-        if any(stripped.startswith(s) and stripped.strip(s).strip() == "" for s in dialect.separators):
+        if stripped.startswith(dialect.separators):  # a separator or a comment: "!", "! note", "#"
             continue
         if stripped in dialect.block_end:
             continue

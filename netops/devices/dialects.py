@@ -33,7 +33,7 @@ class Dialect:
     # takes the keyword alone ("no description", not "no description <old text>")
     keyed: tuple[str, ...] = field(default_factory=tuple)
     # blocks that cannot be deleted (physical interfaces): clear their contents instead
-    kept_blocks: tuple[str, ...] = (r"^interface ",)
+    kept_blocks: tuple[str, ...] = (r"^interface ", r"^line ")
 
     def key_of(self, line: str) -> str | None:
         for key in self.keyed:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import ProcessCollector
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 from netops.errors import NetopsError
 from netops.snmp.collector import collect
@@ -74,11 +75,15 @@ class Exporter:
         *,
         concurrency: int = 64,
         scrape_timeout: float = 10.0,
+        extra_collectors: Sequence[Collector] = (),
     ) -> None:
         self._load_state = load_state
         self.state = load_state()
         self.client = SnmpClient()
         self.metrics = ExporterMetrics()
+        # e.g. the last isolation audit's results, reread at every /metrics scrape
+        for extra in extra_collectors:
+            self.metrics.registry.register(extra)
         self.metrics.reload_ok.set(1)
         self.metrics.reload_time.set(time.time())
         self._slots = asyncio.Semaphore(concurrency)

@@ -117,6 +117,29 @@ def test_health_reload_and_own_metrics(exporter):
     assert "process_resident_memory_bytes" in m
 
 
+def test_metrics_expose_the_last_isolation_audit(lab_env, tmp_path):
+    """The dashboards' compliance panel: /metrics rereads the audit state file at each scrape."""
+    from netops.audit.metrics import AuditCollector, write_state
+
+    state = tmp_path / "last-audit.json"
+    server = ExporterThread(state_loader(PROFILES, lab_env["inventory"], None, lab=True),
+                            extra_collectors=[AuditCollector(state)])
+    try:
+        m = parse_metrics(server.get("/metrics")[1])
+        assert m["netops_audit_report_present"] == [({}, 0.0)]  # no audit yet: nothing claimed
+        write_state({"passed": False, "meta": {"finished_at": "2026-11-23T10:00:00+00:00", "duration_s": 1.5},
+                     "checks": [{"layer": "intent", "check": "intranet-physical-isolation",
+                                 "PASS": 0, "FAIL": 1, "UNKNOWN": 0}],
+                     "controls": [], "waivers": [], "results": []}, state)
+        m = parse_metrics(server.get("/metrics")[1])
+        assert m["netops_audit_report_present"] == [({}, 1.0)]
+        assert m["netops_audit_passed"] == [({}, 0.0)]
+        fails = [v for labels, v in m["netops_audit_results"] if labels["verdict"] == "FAIL"]
+        assert fails == [1.0]
+    finally:
+        server.stop()
+
+
 def test_failed_reload_keeps_the_old_profiles(lab_env, tmp_path):
     profiles = tmp_path / "profiles"
     shutil.copytree(PROFILES, profiles)
