@@ -228,7 +228,9 @@ def measure_scrapes(host: str, port: int, rounds: int, work: Path, label: str) -
                 lines += out.count(b"\n")
             return time.perf_counter() - started, lines
 
-        runners = {**{name: (lambda n=name: scrape(n)) for name in tools}, "snmpbulkwalk (floor)": bulkwalk}
+        pysnmp_walk = _pysnmp_walker(host, port)
+        runners = {**{name: (lambda n=name: scrape(n)) for name in tools}, "snmpbulkwalk (floor)": bulkwalk,
+                   "pysnmp bulk_walk_cmd, lookupMib=False (no HTTP)": pysnmp_walk}
         for runner in runners.values():  # warm up: connections, caches, agent
             for _ in range(3):
                 runner()
@@ -240,6 +242,7 @@ def measure_scrapes(host: str, port: int, rounds: int, work: Path, label: str) -
                 elapsed, size = runners[name]()
                 times[name].append(elapsed)
                 sizes[name] = size
+        pysnmp_walk.close()
         anchor_median = statistics.median(times["snmp_exporter if_mib"])
         return {
             name: {"median_ms": round(statistics.median(t) * 1000, 2), "p90_ms": round(percentile(t, 0.9) * 1000, 2),
@@ -250,6 +253,39 @@ def measure_scrapes(host: str, port: int, rounds: int, work: Path, label: str) -
     finally:
         netops.stop()
         anchor.stop()
+
+
+def _pysnmp_walker(host: str, port: int):  # noqa: ANN202
+    """The issue's starting point: pysnmp's hlapi walking both tables (engine reused)."""
+    from pysnmp.hlapi.v3arch import asyncio as hlapi
+
+    loop = asyncio.new_event_loop()
+    engine = hlapi.SnmpEngine()
+    target = loop.run_until_complete(hlapi.UdpTransportTarget.create((host, port), timeout=5, retries=0))
+
+    async def walk() -> int:
+        n = 0
+        for root in ("1.3.6.1.2.1.2", "1.3.6.1.2.1.31.1.1"):
+            async for ind, status, _, varbinds in hlapi.bulk_walk_cmd(
+                    engine, hlapi.CommunityData(COMMUNITY), target, hlapi.ContextData(), 0, 25,
+                    hlapi.ObjectType(hlapi.ObjectIdentity(root)), lexicographicMode=False, lookupMib=False):
+                if ind or status:
+                    raise RuntimeError(str(ind or status))
+                n += len(varbinds)
+        return n
+
+    def run() -> tuple[float, int]:
+        started = time.perf_counter()
+        n = loop.run_until_complete(walk())
+        return time.perf_counter() - started, n
+
+    def close() -> None:
+        engine.close_dispatcher()
+        loop.run_until_complete(asyncio.sleep(0))
+        loop.close()
+
+    run.close = close  # type: ignore[attr-defined]
+    return run
 
 
 def scrape_snmpsim(rounds: int, work: Path) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netops.snmp import metrics
@@ -106,5 +106,3 @@ async def collect_many(
         for task in tasks:
             task.cancel()
 
-
-ProfileResolver = Callable[[Sequence[str]], list[Profile]]

@@ -101,9 +101,8 @@ class V3Session:
             pdu = ber.encode_pdu(pdu_type, msg_id, oids, 0, max_repetitions)
             message = usm.encode_request(msg_id, engine, agent.user, agent.keys, pdu, self._context,
                                          self._salts.getrandbits(64))
-            user, keys = agent.user, agent.keys
-
-            def accept(data: bytes) -> usm.Message | None:
+            def accept(data: bytes, msg_id: int = msg_id, user: usm.UsmUser = agent.user,
+                       keys: usm.LocalKeys = agent.keys) -> usm.Message | None:
                 reply = usm.decode(data, user, keys)
                 if reply.msg_id != msg_id:
                     return None

@@ -235,7 +235,7 @@ def test_netops_exporter_command_serves_and_stops(lab_env):
                 break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None else "no answer")
+                    raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None else "no answer") from None
                 time.sleep(0.2)
         assert 'ups_output_voltage_volts{device="ups-1"' in body
     finally:

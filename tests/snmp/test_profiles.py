@@ -7,7 +7,6 @@ import pytest
 from netops.inventory.model import Platform, Role
 from netops.snmp.defaults import default_profiles, device_profiles
 from netops.snmp.profile import ProfileError, load_profile, parse_profile
-from tests.snmp.conftest import PROFILES
 
 EXPECTED = {"system", "if_mib", "ups_rfc1628", "host_resources", "huawei_entity", "h3c_entity",
             "room_environment", "lldp", "ucd_snmp"}
