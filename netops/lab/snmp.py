@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from netops.errors import NetopsError, SecretError
 from netops.inventory.model import Device, Inventory
+from netops.lab import procs
 from netops.lab.snmp_recordings import (
     LabNetwork,
     affected_by,
@@ -44,6 +44,7 @@ from netops.lab.snmp_recordings import (
     states_for,
 )
 from netops.secrets import SecretResolver, secrets_file_path
+from netops.snmp import ber
 
 DEFAULT_LAB_DIR = Path("out/lab")
 LAB_DIR_ENV = "NETOPS_LAB_DIR"
@@ -114,45 +115,18 @@ def save_state(root: Path, state: SnmpLabState) -> None:
 # --- processes ------------------------------------------------------------------------------
 
 
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def pid_alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return False
+    return procs.alive(pid)
 
 
 def ours(pid: int, root: Path) -> bool:
     """The PID still runs *our* snmpsim (a PID from a stale state file may have been reused)."""
-    return pid_alive(pid) and str(snmp_dir(root.resolve())) in _cmdline(pid)
+    return procs.alive(pid) and str(snmp_dir(root.resolve())) in procs.cmdline(pid)
 
 
 def stop_pid(pid: int, root: Path, timeout: float = 5.0) -> bool:
-    if not ours(pid, root):
-        return True
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return True
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not pid_alive(pid):
-            return True
-        time.sleep(0.05)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return True
-    time.sleep(0.1)
-    return not pid_alive(pid)
+    """Stop our snmpsim only: a PID from a stale state file may have been reused."""
+    return procs.stop(pid, str(snmp_dir(root.resolve())), timeout)
 
 
 def responder_command() -> str:
@@ -168,24 +142,9 @@ def responder_command() -> str:
 # --- SNMP probe (readiness) -----------------------------------------------------------------
 
 
-def _ber_length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(body)]) + body
-
-
-def _tlv(tag: int, body: bytes) -> bytes:
-    return bytes([tag]) + _ber_length(len(body)) + body
-
-
 def _get_request(community: str, request_id: int) -> bytes:
     """SNMPv2c GetRequest for sysUpTime.0: enough to know an agent answers."""
-    oid = bytes([0x2B, 6, 1, 2, 1, 1, 3, 0])
-    varbind = _tlv(0x30, _tlv(0x06, oid) + b"\x05\x00")
-    pdu = _tlv(0xA0, _tlv(0x02, request_id.to_bytes(4, "big")) + b"\x02\x01\x00\x02\x01\x00"
-               + _tlv(0x30, varbind))
-    return _tlv(0x30, b"\x02\x01\x01" + _tlv(0x04, community.encode()) + pdu)
+    return ber.encode_request(ber.GET_REQUEST, community.encode(), request_id, [(1, 3, 6, 1, 2, 1, 1, 3, 0)])
 
 
 def probe(endpoint: str, community: str, timeout: float = 1.0) -> bool:
