@@ -7,7 +7,6 @@ by adding one file (`zz-injected.yaml`) to a copy of the sample, leaving the res
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -39,17 +38,14 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def fake_render():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("audit_fake_render", FIXTURES / "fake_render.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
 def render_configs(inv_dir: Path, out: Path) -> Path:
+    """The configurations `netops render` writes for this inventory (the audit's config layer input)."""
+    from netops.render.files import write_configs
+    from netops.render.run import render_devices
+
     inv, _, problems = parse_inventory(inv_dir)
     assert inv is not None, problems
-    fake_render().render_all(inv, out)
+    write_configs(render_devices(inv), out, with_secrets=False)
     return out
 
 

@@ -2,7 +2,7 @@
 
 The fixtures under tests/fixtures/audit/configs are hand-written configurations of five
 sample devices (USG firewall, VRP switch, Comware core, IOS-XE router, FRR router); the
-other devices get the fake renderer's output until `netops render` lands.
+other devices get what `netops render` writes for them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
-from netops.audit.configs.tree import Node, interface_address, ipv4, network, parse_tree
+from netops.audit.configs.tree import ipv4, network, parse_tree, read_interface
 
 _DYNAMIC = ("ospf", "ospfv3", "bgp", "eigrp", "rip", "isis")
 
@@ -20,7 +20,7 @@ def parse(text: str) -> ParsedConfig:
         if w[0] == "hostname" and len(w) > 1:
             config.hostname = w[1]
         elif w[0] == "interface" and len(w) > 1:
-            _interface(node, config.interfaces.setdefault(w[1], InterfaceConfig(w[1])))
+            read_interface(node, config.interfaces.setdefault(w[1], InterfaceConfig(w[1])))
         elif w[:2] == ["ip", "route"]:
             route = _route(w, node.line)
             if route is not None:
@@ -50,17 +50,6 @@ def parse(text: str) -> ParsedConfig:
         config.telnet = TelnetState(None, [])  # a vty without `transport input` takes the release's default
     config.snmp = snmp
     return config
-
-
-def _interface(node: Node, intf: InterfaceConfig) -> None:
-    for child in node.children:
-        w = child.words
-        if w[:2] == ["ip", "address"] and len(w) >= 4:
-            addr = interface_address(w[2], w[3])
-            if addr is not None:
-                intf.addresses.append((addr, child.line))
-        elif w == ["shutdown"]:
-            intf.shutdown = True
 
 
 def _route(w: list[str], line: Line) -> StaticRoute | None:

@@ -7,7 +7,7 @@ cannot show which SNMP versions are enabled.
 from __future__ import annotations
 
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
-from netops.audit.configs.tree import interface_address, ipv4, network, parse_tree
+from netops.audit.configs.tree import ipv4, network, parse_tree, read_interface
 
 _DYNAMIC = ("ospf", "ospf6", "bgp", "rip", "ripng", "isis", "eigrp", "babel")
 _DISCARD = ("blackhole", "reject", "null0", "Null0")
@@ -26,15 +26,7 @@ def parse(text: str) -> ParsedConfig:
         if w[0] == "hostname" and len(w) > 1:
             config.hostname = w[1]
         elif w[0] == "interface" and len(w) > 1:
-            intf = config.interfaces.setdefault(w[1], InterfaceConfig(w[1]))
-            for child in node.children:
-                cw = child.words
-                if cw[:2] == ["ip", "address"] and len(cw) >= 3:
-                    addr = interface_address(cw[2])
-                    if addr is not None:
-                        intf.addresses.append((addr, child.line))
-                elif cw == ["shutdown"]:
-                    intf.shutdown = True
+            read_interface(node, config.interfaces.setdefault(w[1], InterfaceConfig(w[1])))
         elif w[:2] == ["ip", "route"]:
             _route(w, node.line, config)
         elif w[0] == "vrf" and len(w) > 1:

@@ -11,7 +11,7 @@ import functools
 import ipaddress
 from dataclasses import dataclass, field
 
-from netops.audit.configs.model import Line
+from netops.audit.configs.model import InterfaceConfig, Line
 
 
 @dataclass(slots=True)
@@ -101,3 +101,16 @@ def interface_address(address: str, mask: str | None = None) -> ipaddress.IPv4In
         return None if length is None else ipaddress.IPv4Interface(f"{address}/{length}")
     except ValueError:
         return None
+
+
+def read_interface(node: Node, intf: InterfaceConfig) -> None:
+    """`ip address A MASK` (IOS, VRP, Comware) or `ip address A/LEN` (FRR), and `shutdown`."""
+    for child in node.children:
+        w = child.words
+        if w[:2] == ["ip", "address"] and len(w) >= 3:
+            mask = w[3] if len(w) >= 4 and "/" not in w[2] else None
+            addr = interface_address(w[2], mask)
+            if addr is not None:
+                intf.addresses.append((addr, child.line))
+        elif w == ["shutdown"]:
+            intf.shutdown = True

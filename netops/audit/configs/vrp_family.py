@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
-from netops.audit.configs.tree import Node, interface_address, ipv4, network
+from netops.audit.configs.tree import Node, ipv4, network, read_interface
 
 _ROUTE_STOP = {"preference", "description", "tag", "permanent", "track", "bfd", "no-advertise", "inherit-cost",
                "name", "recursive-lookup", "relay-arp"}
@@ -16,15 +16,7 @@ def interfaces(nodes: list[Node], config: ParsedConfig) -> None:
         words = node.words
         if len(words) < 2 or words[0] != "interface":
             continue
-        intf = config.interfaces.setdefault(words[1], InterfaceConfig(words[1]))
-        for child in node.children:
-            w = child.words
-            if w[:2] == ["ip", "address"] and len(w) >= 4:
-                addr = interface_address(w[2], w[3])
-                if addr is not None:
-                    intf.addresses.append((addr, child.line))
-            elif w == ["shutdown"]:
-                intf.shutdown = True
+        read_interface(node, config.interfaces.setdefault(words[1], InterfaceConfig(words[1])))
 
 
 def static_route(words: list[str], line: Line) -> StaticRoute | None:
