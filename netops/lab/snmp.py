@@ -82,9 +82,10 @@ class SnmpLabState(BaseModel):
 
 
 def lab_dir(value: Path | None = None) -> Path:
-    if value is not None:
-        return value
-    return Path(os.environ.get(LAB_DIR_ENV, str(DEFAULT_LAB_DIR)))
+    """Absolute: snmpsim runs in its own working directory and is handed paths under it."""
+    if value is None:
+        value = Path(os.environ.get(LAB_DIR_ENV, str(DEFAULT_LAB_DIR)))
+    return value.absolute()
 
 
 def snmp_dir(root: Path) -> Path:

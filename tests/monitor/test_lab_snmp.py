@@ -189,3 +189,9 @@ def test_down_stops_only_this_labs_processes(lab_env, tmp_path):
     result = netops("lab", "status", "--lab-dir", str(other))
     assert result.exit_code == 1 and "not running" in result.output
     assert json.loads(netops("lab", "down", "--lab-dir", str(other), "--json").output) == {"stopped": []}
+
+
+def test_relative_lab_dir_is_made_absolute(monkeypatch, tmp_path):
+    """snmpsim runs in its own working directory: a relative --lab-dir must still be found."""
+    monkeypatch.chdir(tmp_path)
+    assert snmp_lab.lab_dir(Path("out/lab")) == tmp_path / "out" / "lab"
