@@ -72,18 +72,8 @@ def summary(path: Optional[Path] = PathArgument, json_out: bool = JsonOption) ->
     for z in s.zones:
         zones.add_row(z.name, z.label or "", z.kind, z.isolation, ", ".join(z.prefixes), str(z.devices))
     out.print(zones)
-    sites = Table(title="Sites by kind")
-    sites.add_column("kind")
-    sites.add_column("sites", justify="right")
-    for kind, count in s.sites_by_kind.items():
-        sites.add_row(kind, str(count))
-    out.print(sites)
-    roles = Table(title="Devices by role")
-    roles.add_column("role")
-    roles.add_column("devices", justify="right")
-    for role, count in s.devices_by_role.items():
-        roles.add_row(role, str(count))
-    out.print(roles)
+    out.print(_counts("Sites by kind", "kind", "sites", s.sites_by_kind))
+    out.print(_counts("Devices by role", "role", "devices", s.devices_by_role))
     power = Table(title="Power budget")
     for col in ("unit", "kind", "capacity W", "load W", "load %", "devices fed"):
         power.add_column(col, justify="left" if col in ("unit", "kind") else "right")
@@ -92,6 +82,15 @@ def summary(path: Optional[Path] = PathArgument, json_out: bool = JsonOption) ->
         power.add_row(p.unit, p.kind.upper(), f"{p.capacity_w:.0f}", f"{p.load_w:.0f}",
                       f"[{colour}]{p.percent:.1f}[/{colour}]", str(p.fed_devices))
     out.print(power)
+
+
+def _counts(title: str, key: str, unit: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title)
+    table.add_column(key)
+    table.add_column(unit, justify="right")
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    return table
 
 
 @app.command()
