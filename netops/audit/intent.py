@@ -228,20 +228,25 @@ def check_dual_homing(ctx: IntentContext) -> Iterator[Finding]:
 # --- firewall boundaries --------------------------------------------------------------------
 
 
+def _devices_of_role(ctx: IntentContext, named: list[str], role: Role, label: str) -> tuple[list[str], list[str]]:
+    """The devices the policy names for a role (each checked), or every device of that role."""
+    if not named:
+        return [d.name for d in ctx.inv.devices.values() if d.role is role], []
+    found, problems = [], []
+    for name in named:
+        d = ctx.inv.devices.get(name)
+        if d is None:
+            problems.append(f"{label} {name} is not in the inventory")
+        elif d.role is not role:
+            problems.append(f"{label} {name} has role {d.role.value}, not {role.value}")
+        else:
+            found.append(name)
+    return found, problems
+
+
 def _boundary_firewalls(ctx: IntentContext, b: FirewallBoundary) -> tuple[set[str], list[str]]:
-    missing = []
-    if b.firewalls:
-        found = set()
-        for name in b.firewalls:
-            d = ctx.inv.devices.get(name)
-            if d is None:
-                missing.append(f"approved firewall {name} is not in the inventory")
-            elif d.role is not Role.firewall:
-                missing.append(f"approved firewall {name} has role {d.role.value}, not firewall")
-            else:
-                found.add(name)
-        return found, missing
-    return {d.name for d in ctx.inv.devices.values() if d.role is Role.firewall}, missing
+    found, problems = _devices_of_role(ctx, b.firewalls, Role.firewall, "approved firewall")
+    return set(found), problems
 
 
 def check_firewall_boundaries(ctx: IntentContext) -> Iterator[Finding]:
@@ -295,19 +300,7 @@ def check_ids_coverage(ctx: IntentContext) -> Iterator[Finding]:
     for b in ctx.policy.firewall_boundaries:
         target = f"{b.name} ({' | '.join(b.zones)})"
         firewalls, _ = _boundary_firewalls(ctx, b)
-        evidence: list[str] = []
-        if b.ids:
-            candidates = []
-            for name in b.ids:
-                d = ctx.inv.devices.get(name)
-                if d is None:
-                    evidence.append(f"IDS {name} named by the policy is not in the inventory")
-                elif d.role is not Role.ids:
-                    evidence.append(f"{name} named as IDS has role {d.role.value}")
-                else:
-                    candidates.append(name)
-        else:
-            candidates = [d.name for d in ctx.inv.devices.values() if d.role is Role.ids]
+        candidates, evidence = _devices_of_role(ctx, b.ids, Role.ids, "IDS named by the policy")
         near_fw = {h.peer for f in firewalls for h in ctx.graph.neighbours(f)}
         watching = []
         for ids in sorted(candidates):
