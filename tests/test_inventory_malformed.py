@@ -233,7 +233,7 @@ def test_malformed(tmp_path, case):
     result = CliRunner().invoke(app, ["inventory", "validate", str(root)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert f"mini/{exp_file}:{line}" in result.output or f"mini/{exp_file}" in result.output
+    assert f"mini/{exp_file}:{line}:" in result.output
 
 
 def test_no_inventory_files(tmp_path):

@@ -51,9 +51,9 @@ def inventory_files(root: Path) -> list[Path]:
 
 
 def _label(path: Path, root: Path) -> str:
-    base = root.parent if root.is_dir() else root.parent
+    """How a file is named in messages: relative to the inventory's parent (inventory/links.yaml)."""
     try:
-        return str(path.relative_to(base))
+        return str(path.relative_to(root.parent))
     except ValueError:
         return str(path)
 
@@ -139,14 +139,10 @@ def _add_villages(doc: dict[str, Any], src: SourceMap, problems: list[Problem], 
             }
             if "description" in row:
                 device["description"] = row["description"]
-            for section, item in (("sites", site), ("devices", device)):
-                items = {"sites": sites, "devices": devices}[section]
+            link = {"a": None, "b": row["uplink"], "media": row.get("media", "fibre_sm"), "_village": name}
+            for section, items, item in (("sites", sites, site), ("devices", devices, device), ("links", links, link)):
                 src.lines[(section, len(items))] = (label, line)
                 items.append(item)
-            links_line = (label, line)
-            links.append({"a": None, "b": row["uplink"], "media": row.get("media", "fibre_sm"),
-                          "_village": name})
-            src.lines[("links", len(links) - 1)] = links_line
 
 
 def _expand(template_name: str) -> list[str]:

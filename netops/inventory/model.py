@@ -655,7 +655,3 @@ class Inventory(BaseModel):
 
     def devices_by_role(self, *roles: Role) -> list[Device]:
         return [d for d in self.devices.values() if d.role in roles]
-
-    def zone_of(self, device: Device, interface_name: str) -> str | None:
-        interface = device.interface(interface_name)
-        return device.interface_zone(interface) if interface is not None else None
