@@ -9,70 +9,25 @@ another process. The lab is torn down by the fixture's finalizer even when a tes
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from typer.testing import CliRunner
 
-from cli import app
 from netops.devices import confdiff
 from netops.devices.dialects import FRR
-from netops.lab import netns, procs, ssh_routers
-from tests.frr_lab import intended_frr, lab_base, lab_password, skip_without_lab
+from netops.lab import netns, procs
+from tests.frr_lab import intended_frr, running_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTERS = ["wangtai-ex-rt", "zhangjialou-ex-rt", "cangnan-ex-rt"]
 
 
-class Env:
-    def __init__(self, base: Path, inventory: Path, lab_dir: Path, password: str):
-        self.base, self.inventory, self.lab_dir, self.password = base, inventory, lab_dir, password
-        self.intended = base / "intended"
-        self.repo = base / "backups"
-
-    def state(self):
-        return ssh_routers.load_state(self.lab_dir)
-
-    def running(self, name: str) -> str:
-        return ssh_routers.running_config(self.state(), name)
-
-    def netops(self, *args: str):
-        env = {"NETOPS_LAB_PASSWORD": self.password, "NETOPS_SECRETS_FILE": ""}
-        common = ["-i", str(self.inventory)]
-        if args[0] in ("backup", "diff", "push"):
-            common += ["--lab", "--lab-dir", str(self.lab_dir)]
-        return CliRunner().invoke(app, [*args, *common], env=env, catch_exceptions=False)
-
-    def write_intended(self, configs: dict[str, str]) -> None:
-        self.intended.mkdir(exist_ok=True)
-        for name, text in configs.items():
-            (self.intended / f"{name}.cfg").write_text(text)
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    skip_without_lab()
-    base = tmp_path_factory.mktemp("frrlab")
-    inventory = base / "inventory"
-    shutil.copytree(ROOT / "inventory", inventory)
-    lab = yaml.safe_load((inventory / "lab.yaml").read_text())
-    first = lab_base(0).rsplit(".", 1)[0]
-    lab["lab"]["ssh"] = {name: {"endpoint": f"{first}.{i + 1}:2222"} for i, name in enumerate(ROUTERS)}
-    (inventory / "lab.yaml").write_text(yaml.safe_dump(lab, sort_keys=False))
-    name = f"t{os.getpid()}"
-    lab_dir = ssh_routers.lab_dir(name)
-    e = Env(base, inventory, lab_dir, lab_password())
-    try:
-        result = e.netops("lab", "up", "--ssh", "--name", name, "--dir", str(lab_dir))
-        assert result.exit_code == 0, result.output
+    with running_lab(tmp_path_factory.mktemp("frrlab"), ROUTERS, offset=0) as e:
         yield e
-    finally:
-        ssh_routers.down(lab_dir)
 
 
 def test_lab_status_from_another_process(env):

@@ -13,10 +13,12 @@ from rich.table import Table
 
 from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
 from netops.devices import intended as intended_sources
-from netops.devices import jobs
+from netops.devices import jobs, transaction
+from netops.devices.journal import JOURNAL_DIR_ENV
 from netops.devices.gitstore import BackupStore
 from netops.devices.progress import ProgressBar
-from netops.devices.results import RunResult, Status
+from netops.devices.results import DeviceResult, RunResult, Status
+from netops.devices.stop_signals import stop_on_signals
 from netops.devices.selectors import Selector
 from netops.devices.targets import TargetError, build_targets
 from netops.errors import NetopsError
@@ -37,11 +39,13 @@ KnownHostsOpt = typer.Option(None, "--known-hosts", help="known_hosts file to ch
                              "(default: the lab's with --lab, else ~/.ssh/known_hosts).")
 RepoOpt = typer.Option(None, "--repo", envvar=BACKUP_DIR_ENV, help=f"Backup git repository (default: {DEFAULT_BACKUP_DIR}).")
 IntendedOpt = typer.Option(None, "--intended", help="Directory of intended configs (<device>.cfg); default: render them.")
+JournalOpt = typer.Option(None, "--journal", envvar=JOURNAL_DIR_ENV, help="Push journal directory (default: "
+                          "beside the backup repository, <repo>.journal).")
 TimeoutOpt = typer.Option(15.0, "--timeout", help="Seconds to wait for a device to connect or answer.")
 
 
-def _prepare(inventory: Optional[Path], names, site, town, role, zone, platform, lab, lab_dir, known_hosts,
-             operation, timeout):
+def _target_builder(inventory: Optional[Path], lab, lab_dir, known_hosts, operation, timeout):
+    """The inventory, and a function from a Selector to (targets, failed results)."""
     from netops.inventory import load_inventory
     from netops.lab import ssh_routers
     from netops.secrets import SecretResolver, secrets_file_path
@@ -49,9 +53,19 @@ def _prepare(inventory: Optional[Path], names, site, town, role, zone, platform,
     inv = load_inventory(inventory_path(inventory))
     resolver = SecretResolver(secrets_file_path(inv.settings.secrets_file))
     lab_state = ssh_routers.load_state(lab_dir or ssh_routers.lab_dir()) if lab else None
+
+    def build(selector: Selector):
+        return build_targets(inv, resolver, lab=lab, lab_state=lab_state, known_hosts=known_hosts,
+                             operation=operation, timeout=timeout, selector=selector)
+
+    return inv, build
+
+
+def _prepare(inventory: Optional[Path], names, site, town, role, zone, platform, lab, lab_dir, known_hosts,
+             operation, timeout):
+    inv, build = _target_builder(inventory, lab, lab_dir, known_hosts, operation, timeout)
     selector = Selector(names=names or [], sites=site, towns=town, roles=role, zones=zone, platforms=platform)
-    targets, pre_failed = build_targets(inv, resolver, lab=lab, lab_state=lab_state, known_hosts=known_hosts,
-                                        operation=operation, timeout=timeout, selector=selector)
+    targets, pre_failed = build(selector)
     if not targets and not pre_failed:
         raise TargetError("no device matches the selection" + (" among the lab's devices" if lab else ""))
     return inv, targets, pre_failed
@@ -146,16 +160,52 @@ def register(app: typer.Typer) -> None:
              role: list[str] = RoleOpt, zone: list[str] = ZoneOpt, platform: list[str] = PlatformOpt,
              commit: bool = typer.Option(False, "--commit", help="Apply the change (default: dry run, "
                                          "print the diffs)."),
+             recover: bool = typer.Option(False, "--recover", help="Finish a push that was killed: restore every "
+                                          "device its journal shows touched to the pre-change config, verified "
+                                          "byte-identical."),
+             keep_verified: bool = typer.Option(False, "--keep-verified", help="With --recover: leave devices whose "
+                                                "change was verified before the crash as changed."),
              intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
-             repo: Optional[Path] = RepoOpt, max_parallel: int = ParallelOpt,
+             repo: Optional[Path] = RepoOpt, journal: Optional[Path] = JournalOpt, max_parallel: int = ParallelOpt,
              known_hosts: Optional[Path] = KnownHostsOpt, timeout: float = TimeoutOpt,
              inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption) -> None:
-        """Bring devices to their intended config: back up, apply, verify, roll back on any failure."""
+        """Bring devices to their intended config: back up, journal, apply, verify, roll back on any failure.
+
+        With --commit, every target's pre-change config is committed to the backup repository and
+        a journal written before the first device is touched; Ctrl-C or SIGTERM starts no new
+        device and rolls back the ones in flight. After a crash, `netops push --recover` (same
+        --repo/--journal, --lab) restores what the journal shows in flight.
+        """
+        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
+        journal_dir = journal or transaction.default_journal_dir(store.path)
+        if recover:
+            _recover(inventory, lab, lab_dir, known_hosts, timeout, journal_dir, keep_verified, max_parallel, as_json)
+            return
         inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                             known_hosts, "push", timeout)
-        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
-        run = jobs.run_push(targets, _intended_for(inv, intended_dir), commit=commit, store=store,
-                            max_parallel=max_parallel, observers=_observers(as_json), pre_failed=pre_failed)
+        with stop_on_signals() as stop:
+            run = jobs.run_push(targets, _intended_for(inv, intended_dir), commit=commit, store=store,
+                                journal_dir=journal_dir, max_parallel=max_parallel, observers=_observers(as_json),
+                                pre_failed=pre_failed, stop=stop)
+        if stop.reason:
+            run.notes.append(f"{stop.reason}: no device started after it; devices in flight were rolled back")
         if not commit:
             run.notes.append("dry run: nothing was changed (apply with --commit)")
         _finish(run, as_json, show_diffs=not commit, remediation=not commit)
+
+
+def _recover(inventory, lab, lab_dir, known_hosts, timeout, journal_dir: Path, keep_verified: bool,
+             max_parallel: int, as_json: bool) -> None:
+    _, build = _target_builder(inventory, lab, lab_dir, known_hosts, "recover", timeout)
+
+    def targets_for(names: list[str]):
+        targets, failed = build(Selector(names=names))
+        found = {t.name for t in targets} | {r.device for r in failed}
+        failed += [DeviceResult(device=n, operation="recover", status=Status.failed,
+                                reason=f"{n}: not in the inventory" + (" or the lab" if lab else "") + ": not restored")
+                   for n in names if n not in found]
+        return targets, failed
+
+    run = transaction.recover(journal_dir, targets_for, keep_verified=keep_verified, max_parallel=max_parallel,
+                              observers=_observers(as_json))
+    _finish(run, as_json)

@@ -1,11 +1,13 @@
 """Config backups in a git repository: one file per device, one commit per run (Oxidized-style).
 
 Files hold masked configs only. Each run commits, even when no config changed, so the
-history records every run and the devices that failed in it.
+history records every run and the devices that failed in it. Even masked, a config maps the
+network: the repository is mode 0700 and every config file 0600.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -17,6 +19,8 @@ class BackupStoreError(NetopsError):
     """The backup repository could not be written (reported as a message, not a traceback)."""
 
 
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -32,7 +36,8 @@ class BackupStore:
         self.path = Path(path)
 
     def ensure(self) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        os.chmod(self.path, DIR_MODE)  # also tightens a repository made by an older netops
         if not (self.path / ".git").exists():
             _git(self.path, "init", "-q")
             _git(self.path, "config", "user.name", "netops backup")
@@ -45,7 +50,21 @@ class BackupStore:
 
     def write(self, device: str, config: str) -> None:
         text = config if config.endswith("\n") else config + "\n"
-        self.file_for(device).write_text(text, encoding="utf-8")
+        fd = os.open(self.file_for(device), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            os.fchmod(f.fileno(), FILE_MODE)  # an existing file keeps its mode on open
+            f.write(text)
+
+    def commit_configs(self, configs: dict[str, str], message: str) -> str:
+        """Write these (already masked) configs and commit them; return the commit id.
+
+        A push calls this with every target's pre-change config before it touches a device,
+        so the rollback point is in git even if netops is killed.
+        """
+        self.ensure()
+        for device, config in configs.items():
+            self.write(device, config)
+        return self.commit(message)
 
     def read(self, device: str, revision: str = "HEAD") -> str:
         return _git(self.path, "show", f"{revision}:{device}.cfg")

@@ -6,12 +6,12 @@ only picks targets and prints what these return.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
-from netops.devices import confdiff, operations, runner
+from netops.devices import operations, runner, transaction
 from netops.devices.gitstore import BackupStore
-from netops.devices.masking import mask_secrets
-from netops.devices.platforms import choose
+from netops.devices.platforms import driver_for
 from netops.devices.results import DeviceResult, RunResult, Status
 from netops.devices.target import DeviceTarget
 
@@ -55,29 +55,20 @@ def run_diff(targets: Sequence[DeviceTarget], intended_for, *, max_parallel: int
 
 
 def run_push(targets: Sequence[DeviceTarget], intended_for, *, commit: bool = False,
-             store: BackupStore | None = None, max_parallel: int = 10, observers=(),
-             pre_failed: Sequence[DeviceResult] = (), make_driver=None) -> RunResult:
-    """Dry run (diffs only) or commit; with a store, record the configs before and after in git."""
-    task = (operations.push_task(intended_for, commit, make_driver) if make_driver
-            else operations.push_task(intended_for, commit))
-    run = _merge(runner.run("push", targets, task, max_parallel, observers), pre_failed)
-    if commit and store is not None:
-        by_name = {t.name: t for t in targets}
-        store.ensure()
-        touched = [r for r in run.results if r.before is not None]
-        for r in touched:
-            store.write(r.device, _stored(r.before, by_name[r.device]))
-        before = store.commit(commit_message("push: backup before change", run))
-        for r in touched:
-            if r.running is not None:
-                store.write(r.device, _stored(r.running, by_name[r.device]))
-        after = store.commit(commit_message("push: after change", run))
-        run.notes.append(f"backup repository {store.path}: before {before[:10]}, after {after[:10]}")
-    return run
-
-
-def _stored(config: str, target: DeviceTarget) -> str:
-    return mask_secrets(confdiff.strip_noise(config, choose(target.platform, target.driver).dialect))
+             store: BackupStore | None = None, journal_dir: Path | None = None, max_parallel: int = 10,
+             observers=(), pre_failed: Sequence[DeviceResult] = (), make_driver=None, stop=None) -> RunResult:
+    """Dry run (diffs only), or with `commit` the journaled transaction (netops.devices.transaction):
+    pre-change configs in git and a journal before the first device is touched."""
+    factory = make_driver or driver_for
+    if not commit:
+        return _merge(runner.run("push", targets, operations.plan_task(intended_for, factory), max_parallel,
+                                 observers, getattr(stop, "event", stop)), pre_failed)
+    if store is None:
+        raise ValueError("a committed push needs a backup store")
+    journal_dir = journal_dir or transaction.default_journal_dir(store.path)
+    run = transaction.run_push_commit(targets, intended_for, store, journal_dir, max_parallel=max_parallel,
+                                      observers=observers, make_driver=factory, stop=stop)
+    return _merge(run, pre_failed)
 
 
 def exit_code(run: RunResult) -> int:

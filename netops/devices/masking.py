@@ -1,8 +1,14 @@
 """Hide secrets in configs before they are stored or shown, as Oxidized does for backups.
 
-Each rule keeps the command's words up to the secret and replaces the secret with a fixed
-marker, so a backup still shows that (and where) a password is set, diffs stay stable, and
-no password, key or community string ever reaches git, a diff or a report.
+One table per platform lists every command that carries a secret: each rule is a regex whose
+capture groups are exactly the secret tokens (everything else is matched without capturing),
+so a line with two keys (an SNMPv3 user's auth and priv keys) loses both, and the words
+around them stay: a backup still shows that, and where, a secret is set, and diffs stay
+stable. Every rule of the table runs on every line; a token already hidden is left alone.
+Encrypted blobs (VRP `%^%#...%^%#`, `$1a$...$`, Comware `$c$3$...`) are hidden wherever they
+appear, because they decrypt with keys public on the internet. Unknown platforms get every
+table at once. The forms come from the templates netops renders and the vendor forms
+Oxidized's ios, vrp and comware models mask.
 """
 
 from __future__ import annotations
@@ -10,41 +16,127 @@ from __future__ import annotations
 import re
 
 HIDDEN = "<secret hidden>"
+_ALREADY = "<secret"  # hidden by an earlier rule, or a render placeholder naming its reference
 
-# (pattern, replacement), per line; the first rule that matches a line wins.
 _KIND = r"(?:irreversible-cipher|cipher|simple|hash|plain)"
-_RULES: tuple[tuple[str, str], ...] = (
-    # Huawei VRP and H3C Comware: the secret follows its kind (cipher, simple, ...)
-    (r"^(\s*snmp-agent community(?: (?:read|write))?(?: " + _KIND + r")?) \S+", r"\1 " + HIDDEN),
-    (r"^(\s*(?:super password|local-user \S+ password|password)(?: level \d+| role \S+)* " + _KIND + r") \S.*$",
-     r"\1 " + HIDDEN),
-    # IOS / FRR (industry-standard CLI)
-    (r"^(\s*enable (?:password|secret)(?: level \d+)?(?: \d)?) \S.*$", r"\1 " + HIDDEN),
-    (r"^(\s*username \S+(?: privilege \d+)? (?:password|secret)(?: \d)?) \S.*$", r"\1 " + HIDDEN),
-    (r"^(\s*password(?: \d)?) \S.*$", r"\1 " + HIDDEN),
-    (r"^(\s*snmp-server community) \S+", r"\1 " + HIDDEN),
-    (r"^(\s*snmp-server host \S+(?: version (?:1|2c))?(?: informs| traps)*) (?!version)\S+", r"\1 " + HIDDEN),
-    (r"^(\s*(?:tacacs-server|radius-server)\b.*? key(?: \d)?) \S.*$", r"\1 " + HIDDEN),
-    (r"^(\s*key(?:-string)?(?: \d)?) \S.*$", r"\1 " + HIDDEN),
-    (r"^(\s*crypto isakmp key) \S+", r"\1 " + HIDDEN),
-    (r"^(\s*(?:pre-shared-key|authentication-key|ip ospf authentication-key|ip ospf message-digest-key \d+ md5"
-     r"|ntp authentication-key \d+ md5)(?: \d)?) \S.*$", r"\1 " + HIDDEN),
-    (r"^(\s*neighbor \S+ password)(?: \d)? \S.*$", r"\1 " + HIDDEN),
-    # anything else that names its secret's kind, on a line about credentials
-    (r"^(?!\s*description\b)(?=.*\b(?:password|community|key|authentication|secret|usm-user|psk)\b)"
-     r"(.*?\b" + _KIND + r") \S+", r"\1 " + HIDDEN),
+_ENC = r"(?:\d+ )?"  # IOS encryption type before a secret: 0, 5, 7, 8, 9
+
+
+# "<kind> <secret>" on any line but the SSH/SSL algorithm lists ("ssh server cipher aes128_ctr")
+_NAMED_KIND = r"^(?!\s*(?:undo )?(?:ssh|ssl|stelnet)\b).*?\b" + _KIND + r" (\S+)"
+
+
+def _rules(*patterns: str) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+# everywhere: encrypted or hashed blobs and the words whose next token is always a secret
+COMMON = _rules(
+    r"(%\^%#.*?%\^%#)",  # Huawei cipher text
+    r"(%@%@.*?%@%@)",
+    r"(\$1[a-z]\$\S+)",  # Huawei irreversible-cipher hashes
+    r"(\$[chp]\$\d+\$\S+)",  # Comware cipher/hash text
+    r"(?<![<\w-])(?:password|secret|shared-key|pre-shared-key|preshared-key|authentication-key|key-string|"
+    r"pass-phrase|wpa-psk)(?: (?:level \d+|ascii|hex|raw|encrypted|local|remote))*"
+    r" (?:" + _KIND + r" |\d+ )?(?!" + _KIND + r"\b|level\b|ascii\b|hex\b)([^\s<]\S*)",
 )
-_COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
+
+VRP = _rules(
+    r"^\s*snmp-agent community (?!complexity-check)(?:(?:read|write) )?(?:" + _KIND + r" )?(\S+)",
+    r"^\s*snmp-agent usm-user v3 .*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)",
+    r"^\s*snmp-agent usm-user v3 .*?privacy-mode \S+(?: \d+)? (?:" + _KIND + r" )?(\S+)",
+    r"^\s*snmp-agent target-host .*?\bsecurityname (?:" + _KIND + r" )?(\S+)",
+    _NAMED_KIND,  # VRP always names the kind of the secret that follows
+    r"^\s*pin verify (?:auto )?(\S+)",
+    r"^\s*ppp (?:chap|pap) password (?:" + _KIND + r" )?(\S+)",
+    r"^\s*ppp pap local-user \S+ password (?:" + _KIND + r" )?(\S+)",
+)
+
+COMWARE = _rules(
+    r"^\s*snmp-agent community (?:(?:read|write) )?(?:" + _KIND + r" )?(\S+)",
+    r"^\s*snmp-agent usm-user v3 .*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)",
+    r"^\s*snmp-agent usm-user v3 .*?privacy-mode \S+(?: \d+)? (?:" + _KIND + r" )?(\S+)",
+    r"^\s*snmp-agent target-host .*?\bsecurityname (\S+)",
+    _NAMED_KIND,
+    r"^\s*key (?:authentication|accounting|authorization) (?:" + _KIND + r" )?(\S+)",
+    r"^\s*ppp (?:chap|pap) password (?:" + _KIND + r" )?(\S+)",
+)
+
+IOS = _rules(
+    r"^\s*enable (?:algorithm-type \S+ )?(?:password|secret)(?: level \d+)? " + _ENC + r"(\S+)",
+    r"^\s*username \S+ (?:privilege \d+ )?(?:algorithm-type \S+ )?(?:password|secret) " + _ENC + r"(\S+)",
+    r"^\s*snmp-server community (\S+)",
+    r"^\s*snmp-server host \S+(?: vrf \S+)?(?: informs| traps)?"
+    r"(?: version (?:1|2c|3(?: (?:auth|noauth|priv))?))? (\S+)",
+    r"^\s*snmp-server user \S+ \S+(?: remote \S+(?: udp-port \d+)?)? v3(?: encrypted)? auth \S+ (\S+)",
+    r"^\s*snmp-server user .* priv (?:des|3des|aes(?: \d+)?) (\S+)",
+    r"^\s*(?:tacacs-server|radius-server)\b.*? key " + _ENC + r"(\S+)",
+    r"^\s*server-private \S+.*? key " + _ENC + r"(\S+)",
+    r"^\s*key " + _ENC + r"(\S+)",
+    r"^\s*crypto isakmp key " + _ENC + r"(\S+)",
+    r"^\s*ip ospf authentication-key " + _ENC + r"(\S+)",
+    r"^\s*ip ospf message-digest-key \d+ md5 " + _ENC + r"(\S+)",
+    r"^\s*ntp authentication-key \d+ md5 (\S+)",
+    r"^\s*neighbor \S+ password " + _ENC + r"(\S+)",
+    r"^\s*(?:password|secret) (?!" + _KIND + r" )" + _ENC + r"(\S+)",
+    r"\bwpa-psk (?:ascii|hex) " + _ENC + r"(\S+)",
+    r"^\s*ppp (?:chap|pap) password " + _ENC + r"(\S+)",
+    r"^\s*ppp pap sent-username \S+ password " + _ENC + r"(\S+)",
+    r"^\s*(?:standby|vrrp) \d+ authentication (?:text |md5 key-string )?" + _ENC + r"(\S+)",
+)
+
+FRR = _rules(
+    r"^\s*(?:enable )?password (?!" + _KIND + r" )(\S+)",
+    r"^\s*neighbor \S+ password (\S+)",
+    r"^\s*ip ospf authentication-key (\S+)",
+    r"^\s*ip ospf message-digest-key \d+ md5 (\S+)",
+    r"^\s*ipv6 ospf6 authentication key-id \d+ hash-algo \S+ key (\S+)",
+    r"^\s*key-string (?:\d )?(\S.*)",
+    r"^\s*(?:isis password|area-password|domain-password) (?:clear|md5) (\S+)",
+    r"^\s*ip rip authentication string (\S+)",
+)
+
+TABLES: dict[str, tuple[re.Pattern, ...]] = {
+    "vrp": VRP + COMMON,
+    "comware": COMWARE + COMMON,
+    "ios": IOS + COMMON,
+    "frr": FRR + COMMON,
+}
+ALIASES = {"huawei_vrp": "vrp", "hp_comware": "comware", "cisco_ios": "ios", "eos": "ios", "junos": "ios"}
+_EVERY = tuple(dict.fromkeys(rule for table in TABLES.values() for rule in table))
 
 
-def mask_line(line: str) -> str:
-    for pattern, replacement in _COMPILED:
-        masked, count = pattern.subn(replacement, line, count=1)
-        if count:
-            return masked
-    return line
+def table_for(platform: str | None) -> tuple[re.Pattern, ...]:
+    """The platform's rules (dialect or inventory platform name); every rule when unknown."""
+    name = ALIASES.get(platform or "", platform)
+    return TABLES.get(name or "", _EVERY)
 
 
-def mask_secrets(config: str) -> str:
+def _apply(rule: re.Pattern, line: str) -> str:
+    out, last = [], 0
+    for match in rule.finditer(line):
+        for group in range(1, (rule.groups or 0) + 1):
+            start, end = match.span(group)
+            if start < 0 or start < last or line.startswith(_ALREADY, start):
+                continue
+            out += [line[last:start], HIDDEN]
+            last = end
+    return "".join(out) + line[last:] if out else line
+
+
+def mask_line(line: str, platform: str | None = None) -> str:
+    return _mask_with(line, table_for(platform))
+
+
+def mask_secrets(config: str, platform: str | None = None) -> str:
     """`config` with every recognised secret replaced by a fixed marker."""
-    return "\n".join(mask_line(line) for line in config.split("\n"))
+    rules = table_for(platform)
+    return "\n".join(_mask_with(line, rules) for line in config.split("\n"))
+
+
+def _mask_with(line: str, rules: tuple[re.Pattern, ...]) -> str:
+    if not line.strip() or line.lstrip().startswith("description "):
+        return line  # free text, not a secret (and validated single-line safe text)
+    for rule in rules:
+        line = _apply(rule, line)
+    return line

@@ -20,9 +20,10 @@ class Status(str, Enum):
     changed = "changed"  # push committed and verified
     rolled_back = "rolled_back"  # push failed, device restored
     failed = "failed"  # could not do the job (and, for push, could not restore)
+    not_started = "not_started"  # the run was stopped (SIGINT/SIGTERM) before this device began
 
 
-FAILED = {Status.failed, Status.rolled_back}
+FAILED = {Status.failed, Status.rolled_back, Status.not_started}
 
 
 class DeviceResult(BaseModel):

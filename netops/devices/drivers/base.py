@@ -7,6 +7,7 @@ load a candidate, compare, commit, and roll back through these methods only.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Callable
 
 from netops.devices.dialects import Dialect
 from netops.devices.target import DeviceTarget
@@ -32,6 +33,10 @@ class CommitError(DeviceError):
         self.applied = applied or []
 
 
+class Interrupted(DeviceError):
+    """The run was asked to stop (SIGINT/SIGTERM) while lines were being sent."""
+
+
 class UnsupportedPlatform(DeviceError):
     """No driver knows this platform or operation."""
 
@@ -43,6 +48,8 @@ class Driver(ABC):
 
     def __init__(self, target: DeviceTarget):
         self.target = target
+        # asked between batches of lines while a change is sent; True stops with Interrupted
+        self.should_stop: Callable[[], bool] = lambda: False
 
     @abstractmethod
     def open(self) -> None: ...
@@ -80,6 +87,13 @@ class Driver(ABC):
     @abstractmethod
     def rollback(self) -> None:
         """Return the device to the running config it had before the last commit."""
+
+    def restore(self, config: str) -> None:
+        """Make the running config `config` again (a pre-change config from the push journal),
+        on a session that knows nothing of the change: replace and commit."""
+        self.load_replace_candidate(config)
+        self.commit_config()
+        self.confirm()
 
     def __enter__(self) -> "Driver":
         self.open()

@@ -15,7 +15,7 @@ import socket
 
 from netops.devices import confdiff
 from netops.devices.dialects import Dialect
-from netops.devices.drivers.base import CommitError, ConnectError, DeviceError, Driver, HostKeyError
+from netops.devices.drivers.base import CommitError, ConnectError, DeviceError, Driver, HostKeyError, Interrupted
 from netops.devices.target import DeviceTarget
 
 
@@ -133,23 +133,38 @@ class NetmikoDriver(Driver):
     def discard_config(self) -> None:
         self._candidate = None
 
-    def send_commands(self, commands: list[str]) -> str:
-        """Send a config set; stop at the first line the device rejects, never stay in config mode."""
-        from netmiko.exceptions import ConfigInvalidException
+    BATCH = 25  # lines sent between two looks at should_stop
 
+    def send_commands(self, commands: list[str]) -> str:
+        """Send a config set; stop at the first line the device rejects, or when asked to stop
+        between batches; never stay in config mode."""
         self._last_read = None
+        output = self.conn.send_command(self.dialect.config_command, expect_string=self.dialect.config_prompt,
+                                        strip_prompt=False, read_timeout=30)
         try:
-            output = self.conn.send_command(self.dialect.config_command, expect_string=self.dialect.config_prompt,
-                                            strip_prompt=False, read_timeout=30)
-            output += self.conn.send_config_set(commands, error_pattern=self.dialect.error_pattern,
-                                                enter_config_mode=False, exit_config_mode=False, read_timeout=30)
-        except ConfigInvalidException as exc:
+            for start in range(0, len(commands), self.BATCH):
+                if self.should_stop():
+                    raise Interrupted(f"{self.target.name}: stopped after {start} of {len(commands)} lines")
+                output += self._send_lines(commands[start:start + self.BATCH], sent_before=commands[:start])
+        except (CommitError, Interrupted):
             self._leave_config_mode()
-            applied = _applied_before_error(commands, str(exc))
-            raise CommitError(f"{self.target.name}: device rejected the change: {_first_line(exc)}",
-                              applied) from None
+            raise
         self._leave_config_mode()
         return output
+
+    def _send_lines(self, lines: list[str], sent_before: list[str]) -> str:
+        """The one place config lines go to the device: each line's echo and the prompt after it
+        are awaited (netmiko cmd_verify) and the output matched against the dialect's errors."""
+        from netmiko.exceptions import ConfigInvalidException
+
+        try:
+            return self.conn.send_config_set(lines, error_pattern=self.dialect.error_pattern,
+                                             enter_config_mode=False, exit_config_mode=False,
+                                             read_timeout=self.target.timeout)
+        except ConfigInvalidException as exc:
+            applied = sent_before + _applied_before_error(lines, str(exc))
+            raise CommitError(f"{self.target.name}: device rejected the change: {_first_line(exc)}",
+                              applied) from None
 
     def _leave_config_mode(self) -> None:
         """Back to the top level, whatever view an error left the session in.
