@@ -63,11 +63,9 @@ class NetmikoDriver(Driver):
         from netmiko import ConnectHandler
         from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
-        connect = ConnectHandler
-        if self.dialect.name == "frr" and self.device_type == "cisco_ios":
-            from netops.devices.drivers.vtysh import VtyshSSH
+        from netops.devices.drivers.vtysh import SESSIONS
 
-            connect = VtyshSSH
+        connect = SESSIONS.get((self.dialect.name, self.device_type), ConnectHandler)
         try:
             self._conn = connect(**self.connect_args())
         except NetmikoAuthenticationException:
@@ -112,7 +110,12 @@ class NetmikoDriver(Driver):
 
     # --- reading -----------------------------------------------------------------------
     def get_config(self) -> str:
-        self._last_read = self.conn.send_command(self.dialect.show_running, read_timeout=60)
+        """Read until this device's own prompt ends the output. (netmiko's default first probes
+        the prompt with blank lines; a late answer to one was then taken as the end of the
+        next command's output: an empty or half config.)"""
+        prompt = re.escape(self.conn.base_prompt) + r"\S*[>#\]]\s*$"
+        self._last_read = self.conn.send_command(self.dialect.show_running, expect_string=prompt,
+                                                 auto_find_prompt=False, read_timeout=60)
         return self._last_read
 
     # --- candidate ---------------------------------------------------------------------
