@@ -4,7 +4,8 @@ One table per platform lists every command that carries a secret: each rule is a
 capture groups are exactly the secret tokens (everything else is matched without capturing),
 so a line with two keys (an SNMPv3 user's auth and priv keys) loses both, and the words
 around them stay: a backup still shows that, and where, a secret is set, and diffs stay
-stable. Every rule of the table runs on every line; a token already hidden is left alone.
+stable. Every rule of the table runs on the original line and the union of their secret tokens
+is hidden, so a rule that takes a wrong token cannot shield the right one from another.
 Encrypted blobs (VRP `%^%#...%^%#`, `$1a$...$`, Comware `$c$3$...`) are hidden wherever they
 appear, because they decrypt with keys public on the internet. Unknown platforms get every
 table at once. The forms come from the templates netops renders and the vendor forms
@@ -23,7 +24,7 @@ _ENC = r"(?:\d+ )?"  # IOS encryption type before a secret: 0, 5, 7, 8, 9
 
 
 # "<kind> <secret>" on any line but the SSH/SSL algorithm lists ("ssh server cipher aes128_ctr")
-_NAMED_KIND = r"^(?!\s*(?:undo )?(?:ssh|ssl|stelnet)\b).*?\b" + _KIND + r" (\S+)"
+_NAMED_KIND = r"^(?!\s*(?:undo )?(?:ssh|ssl|stelnet)\b).*?\b" + _KIND + r" (?!(?:authentication|privacy)-mode )(\S+)"
 
 
 def _rules(*patterns: str) -> tuple[re.Pattern, ...]:
@@ -112,16 +113,12 @@ def table_for(platform: str | None) -> tuple[re.Pattern, ...]:
     return TABLES.get(name or "", _EVERY)
 
 
-def _apply(rule: re.Pattern, line: str) -> str:
-    out, last = [], 0
+def _secret_spans(rule: re.Pattern, line: str):
     for match in rule.finditer(line):
-        for group in range(1, (rule.groups or 0) + 1):
+        for group in range(1, rule.groups + 1):
             start, end = match.span(group)
-            if start < 0 or start < last or line.startswith(_ALREADY, start):
-                continue
-            out += [line[last:start], HIDDEN]
-            last = end
-    return "".join(out) + line[last:] if out else line
+            if start >= 0 and end > start and not line.startswith(_ALREADY, start):
+                yield start, end
 
 
 def mask_line(line: str, platform: str | None = None) -> str:
@@ -135,8 +132,20 @@ def mask_secrets(config: str, platform: str | None = None) -> str:
 
 
 def _mask_with(line: str, rules: tuple[re.Pattern, ...]) -> str:
+    """Every rule looks at the original line; the union of their secret tokens is hidden."""
     if not line.strip() or line.lstrip().startswith("description "):
         return line  # free text, not a secret (and validated single-line safe text)
-    for rule in rules:
-        line = _apply(rule, line)
-    return line
+    spans = sorted(span for rule in rules for span in _secret_spans(rule, line))
+    if not spans:
+        return line
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out += [line[last:start], HIDDEN]
+        last = end
+    return "".join(out) + line[last:]
