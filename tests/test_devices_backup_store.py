@@ -36,3 +36,16 @@ def test_commit_message_lists_failures():
     assert message.splitlines()[0] == "backup: 2 devices: 1 backed up, 1 failed"
     assert "- r2: failed (r2: unreachable)" in message
     assert jobs.exit_code(run) == 2
+
+
+def test_backups_are_0600_in_a_0700_repository(tmp_path):
+    loose = tmp_path / "repo"
+    loose.mkdir(mode=0o755)
+    (loose / "r0.cfg").write_text("old\n")
+    (loose / "r0.cfg").chmod(0o644)  # left by an older netops
+    store = BackupStore(loose)
+    commit = store.commit_configs({"r0": "hostname r0", "r1": "hostname r1"}, "push: backup before change\n")
+    assert oct(loose.stat().st_mode & 0o777) == "0o700"
+    for name in ("r0", "r1"):
+        assert oct((loose / f"{name}.cfg").stat().st_mode & 0o777) == "0o600"
+    assert store.read("r1", commit) == "hostname r1\n"
