@@ -4,7 +4,9 @@ Both sides do the same work on the same routers in one run, through the same loo
 endpoints and with host keys checked against the lab's known_hosts:
   backup - read `show running-config`, mask secrets, write one file per device, one git commit;
   push   - read running (backup), send the remediation commands with the error pattern,
-           `write memory`, read running again to verify.
+           `write memory`, read running again to verify; netops also commits the pre-change
+           and after configs to git and keeps its fsync'd journal (a second session per
+           device re-reads running before the change).
 Each push run flips every router between two intended configs, so every run changes all.
 Speed-up: time with --max-parallel 1 over time with --max-parallel P (ideal: min(P, routers)).
 
@@ -51,9 +53,11 @@ def netops_backup(targets, repo: Path, parallel: int) -> float:
     return elapsed
 
 
-def netops_push(targets, variant: int, parallel: int) -> float:
+def netops_push(targets, variant: int, parallel: int, repo: Path) -> float:
+    """The whole transaction: plan, pre-change commit + journal, apply, verify, after commit."""
     t0 = time.perf_counter()
-    run = jobs.run_push(targets, lambda t: intended(t.name, variant), commit=True, max_parallel=parallel)
+    run = jobs.run_push(targets, lambda t: intended(t.name, variant), commit=True, store=BackupStore(repo),
+                        max_parallel=parallel)
     elapsed = time.perf_counter() - t0
     bad = [(r.device, r.status.value, r.reason) for r in run.results if r.status.value != "changed"]
     assert not bad, bad
@@ -166,8 +170,8 @@ def main() -> int:
         nr1 = nornir_for(state, password, 1)
         figures["backup_nornir_serial_s"] = median(lambda: nornir_backup(nr1, work / "r1"), 1)
         figures["backup_nornir_s"] = median(lambda: nornir_backup(nr, work / "rP"))
-        figures["push_netops_serial_s"] = median(lambda: netops_push(targets, flip(), 1), 1)
-        figures["push_netops_s"] = median(lambda: netops_push(targets, flip(), args.parallel))
+        figures["push_netops_serial_s"] = median(lambda: netops_push(targets, flip(), 1, work / "p1"), 1)
+        figures["push_netops_s"] = median(lambda: netops_push(targets, flip(), args.parallel, work / "pP"))
         figures["push_nornir_serial_s"] = median(lambda: nornir_push(nr1, flip()), 1)
         figures["push_nornir_s"] = median(lambda: nornir_push(nr, flip()))
     finally:

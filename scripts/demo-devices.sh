@@ -29,3 +29,6 @@ echo
 echo "== netops push --lab --town wangtai --commit: apply, verify, roll back on failure"
 $NETOPS push --lab --town wangtai --commit --repo "$OUT/backups"
 $NETOPS diff --lab wangtai-ex-rt
+echo
+echo "== netops push --lab --recover: finish a push that was killed (here: nothing to recover)"
+$NETOPS push --lab --recover --repo "$OUT/backups"

@@ -168,3 +168,25 @@ def test_device_changed_since_the_backup_is_not_touched(fake, tmp_path):
     result = run.results[0]
     assert result.status is Status.failed and "changed since the pre-change backup" in result.reason
     assert "system-view" not in fake.commands
+
+
+def test_a_full_disk_during_rollback_does_not_stop_the_rollback(fake, tmp_path, monkeypatch):
+    from netops.devices.journal import Journal
+
+    before = fake.config.render()
+    real = Journal.set_state
+
+    def disk_full_when_rolling_back(self, device, state, note=None):
+        if state in (DeviceState.rolling_back, DeviceState.rolled_back):
+            raise OSError(28, "No space left on device")
+        return real(self, device, state, note)
+
+    monkeypatch.setattr(Journal, "set_state", disk_full_when_rolling_back)
+    store = BackupStore(tmp_path / "repo")
+    run = jobs.run_push([target(fake, tmp_path)], lambda t: changed(fake), commit=True, store=store,
+                        make_driver=failing_after(1, EOFError()))
+    result = run.results[0]
+    assert result.status is Status.rolled_back and result.restored_identical
+    assert "journal not updated" in result.reason
+    assert fake.config.render() == before
+    assert open_runs(transaction.default_journal_dir(store.path))  # still open: --recover will confirm

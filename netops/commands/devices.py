@@ -171,10 +171,9 @@ def register(app: typer.Typer) -> None:
              inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption) -> None:
         """Bring devices to their intended config: back up, journal, apply, verify, roll back on any failure.
 
-        With --commit, every target's pre-change config is committed to the backup repository and
-        a journal written before the first device is touched; Ctrl-C or SIGTERM starts no new
-        device and rolls back the ones in flight. After a crash, `netops push --recover` (same
-        --repo/--journal, --lab) restores what the journal shows in flight.
+        With --commit, every target's pre-change config is committed to the backup repository and a journal is written before the first device is touched; Ctrl-C or SIGTERM starts no new device and rolls back the ones in flight.
+
+        After a kill or a crash, `netops push --recover` (same --repo/--journal, and --lab) restores every device the unfinished run touched, verified byte-identical.
         """
         store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
         journal_dir = journal or transaction.default_journal_dir(store.path)

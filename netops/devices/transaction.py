@@ -118,12 +118,19 @@ class _Apply:
             result.reason = _why(exc)
             if not touched:
                 return self._untouched(result, result.reason, Status.failed)
-        self.journal.set_state(target.name, DeviceState.rolling_back, note=result.reason)
+        self._note(target.name, DeviceState.rolling_back, result)
         identical, running, why = restore_device(target, before, self.make_driver)
         _record_restore(result, identical, running, why)
-        self.journal.set_state(target.name, DeviceState.rolled_back if identical else DeviceState.failed,
-                               note=result.reason)
+        self._note(target.name, DeviceState.rolled_back if identical else DeviceState.failed, result)
         return result
+
+    def _note(self, device: str, state: DeviceState, result: DeviceResult) -> None:
+        """A journal write that fails (disk full) must not stop the rollback; the journal then
+        still shows the device in flight, which is what --recover needs."""
+        try:
+            self.journal.set_state(device, state, note=result.reason)
+        except (OSError, JournalError) as exc:
+            result.reason = f"{result.reason}; journal not updated: {exc}"
 
     def _untouched(self, result: DeviceResult, why: str, status: Status = Status.failed) -> DeviceResult:
         result.status, result.reason = status, why
