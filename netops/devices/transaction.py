@@ -58,9 +58,9 @@ def restore_device(target: DeviceTarget, before: str, make_driver: DriverFactory
 
     Returns (byte-identical, running config read at the end, why not).
     """
-    why = None
-    for _ in range(attempts):
-        try:
+    why, current = None, None
+    for _ in range(attempts):  # a second pass on a new session: a broken session, or an order
+        try:                    # dependency the first pass's commands did not resolve
             with make_driver(target) as driver:
                 current = driver.get_config()
                 if current != before:
@@ -69,10 +69,9 @@ def restore_device(target: DeviceTarget, before: str, make_driver: DriverFactory
             if current == before:
                 return True, current, None
             why = "the running config still differs from the pre-change config after the restore"
-            return False, current, why
-        except Exception as exc:  # a broken session or device: try once more on a new one
+        except Exception as exc:
             why = _why(exc)
-    return False, None, why
+    return False, current, why
 
 
 class _Apply:
