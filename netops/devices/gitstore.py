@@ -64,7 +64,8 @@ class BackupStore:
         self.ensure()
         for device, config in configs.items():
             self.write(device, config)
-        return self.commit(message)
+        self.commit(message)
+        return _git(self.path, "rev-parse", "HEAD").strip()  # the commit holding them, new or not
 
     def read(self, device: str, revision: str = "HEAD") -> str:
         return _git(self.path, "show", f"{revision}:{device}.cfg")

@@ -185,6 +185,8 @@ def run_push_commit(targets: Sequence[DeviceTarget], intended_for, store: Backup
     plan = runner.run("push", targets, operations.plan_task(intended_for, make_driver), max_parallel,
                       observers, event)
     read = [r for r in plan.results if r.before is not None]
+    if not read:
+        return plan  # no device could be read: nothing to back up, nothing will be touched
     run_id = new_run_id()
     before_commit = store.commit_configs(
         {r.device: stored_config(r.before, by_name[r.device].platform, by_name[r.device].driver) for r in read},
