@@ -100,3 +100,15 @@ def test_stop_request_outside_the_main_thread_is_inert():
     t.start()
     t.join()
     assert seen == [False]
+
+
+def test_a_run_killed_while_its_journal_was_created_is_discarded(tmp_path):
+    from netops.devices.journal import discard_incomplete
+
+    half = tmp_path / "j" / "20261130T000000Z-abcdef"
+    half.mkdir(parents=True)
+    (half / "r1.before").write_text("password s3cret\n")
+    done = make(tmp_path)
+    assert [r.run_id for r in open_runs(tmp_path / "j")] == [done.run_id]  # the half one is not a run
+    assert discard_incomplete(tmp_path / "j") == [half.name]
+    assert not half.exists() and done.directory.exists()

@@ -201,3 +201,20 @@ def open_runs(root: Path) -> list[Journal]:
         if journal.open:
             runs.append(journal)
     return runs
+
+
+def discard_incomplete(root: Path) -> list[str]:
+    """Remove run directories a crash left before their journal.json was written: no device
+    was touched in such a run (the journal is complete before the first one is), but their
+    unmasked pre-change copies should not stay on disk. Returns the run ids removed."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    removed = []
+    for directory in root.iterdir():
+        if directory.is_dir() and not (directory / JOURNAL_FILE).exists():
+            for f in directory.iterdir():
+                f.unlink()
+            directory.rmdir()
+            removed.append(directory.name)
+    return removed

@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 from netops.devices import confdiff, operations, runner
 from netops.devices.drivers.base import DeviceError, Driver
 from netops.devices.gitstore import BackupStore, BackupStoreError
-from netops.devices.journal import DeviceState, Journal, JournalError, new_run_id, open_runs
+from netops.devices.journal import DeviceState, Journal, JournalError, discard_incomplete, new_run_id, open_runs
 from netops.devices.masking import mask_secrets
 from netops.devices.platforms import choose, driver_for
 from netops.devices.results import DeviceResult, RunResult, Status
@@ -179,6 +179,7 @@ def run_push_commit(targets: Sequence[DeviceTarget], intended_for, store: Backup
                     stop=None) -> RunResult:
     """Steps 1-4 above. `stop`: an object with is_set() (a threading.Event or StopRequest)."""
     check_no_unfinished_run(journal_root)
+    discard_incomplete(journal_root)
     event = getattr(stop, "event", stop)
     should_stop = stop.is_set if stop is not None else NEVER
     by_name = {t.name: t for t in targets}
