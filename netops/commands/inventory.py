@@ -173,4 +173,4 @@ def generate(
     except ValueError as exc:
         raise NetopsError(str(exc)) from None
     inv = load_inventory(out)
-    console().print(f"wrote {len(files)} files to {out}: {len(inv.devices)} devices, {len(inv.links)} cables")
+    console().print(f"wrote {len(files)} files to {_escape(out)}: {len(inv.devices)} devices, {len(inv.links)} cables")

@@ -57,11 +57,11 @@ def inventory_files(root: Path) -> list[Path]:
 
 
 def _label(path: Path, root: Path) -> str:
-    """How a file is named in messages: relative to the inventory's parent (inventory/links.yaml)."""
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
+    """How a file is named in messages: relative to the inventory's parent (inventory/links.yaml),
+    or in full when it lies outside the inventory."""
+    if not path.is_relative_to(inventory_dir(root)):
         return str(path)
+    return str(path.relative_to(root.parent))
 
 
 def _merge_files(root: Path) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
