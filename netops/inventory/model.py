@@ -453,9 +453,13 @@ class Device(Model):
         return self.zones[0]
 
     def interface(self, name: str) -> Interface | None:
-        if self._interfaces_by_name is None:
-            self._interfaces_by_name = {i.name: i for i in self.interfaces}
-        return self._interfaces_by_name.get(name)
+        # through __pydantic_private__: pydantic's attribute path for private fields costs ~4 us a read,
+        # a third of the cable checks at 10,000 devices
+        private = self.__pydantic_private__
+        index = private.get("_interfaces_by_name")
+        if index is None:
+            index = private["_interfaces_by_name"] = {i.name: i for i in self.interfaces}
+        return index.get(name)
 
     def interface_zone(self, interface: Interface) -> str | None:
         if interface.zone is not None:
