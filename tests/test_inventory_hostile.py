@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from netops.inventory import check_inventory, load_inventory
-from netops.inventory.source import MAX_FILE_BYTES
+from netops.inventory.source import MAX_FILE_BYTES, MAX_NODES
 from netops.printable import printable, printable_json
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -176,6 +176,22 @@ def test_alias_bomb_fails_fast_in_little_memory(mini, text):
     assert cpu < 5 and peak < 64 * 2**20, (cpu, peak)
     code, out = _validate(mini)
     assert code == 2 and "mini/bomb.yaml:" in out
+
+
+@pytest.mark.parametrize("item", ["1,", "!!str 1,"], ids=["plain", "tagged"])
+def test_too_many_values_are_refused_before_they_are_built(mini, item):
+    """2 bytes a value: a 1 MB file would otherwise grow half a million node objects (~150 MB)."""
+    (mini / "flat.yaml").write_text("lab: [" + item * (MAX_NODES + 10) + "1]\n")
+    script = ("import resource, sys\nfrom netops.inventory import check_inventory\n"
+              "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+              "_, problems = check_inventory(sys.argv[1])\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+              "print(*problems, sep='\\n')\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(mini)], capture_output=True, text=True, cwd=REPO,
+                          timeout=300)
+    grown_kib, *problems = proc.stdout.splitlines()
+    assert problems == [f"mini/flat.yaml: has more than {MAX_NODES:,} values: split it, or put villages in a CSV"]
+    assert int(grown_kib) < 64 * 1024, f"peak RSS grew {grown_kib} KiB"
 
 
 def test_deep_nesting_is_refused(mini):

@@ -20,9 +20,47 @@ import yaml
 from netops.errors import Problem
 
 try:
-    _Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # libyaml missing: the pure-Python loader has the same interface
-    _Loader = yaml.SafeLoader  # type: ignore[misc]
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+MAX_NODES = 500_000  # values per YAML file; the whole 10,496-device bench inventory has ~150,000
+_PRECOUNT_BYTES = 512 * 1024  # above this size, count the values before building any
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The composer asks the resolver about (nearly) every node it makes: count them there, so a
+    small file of `[1,1,1,...]` cannot grow millions of node objects (hundreds of bytes each)."""
+
+    nodes = 0
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooMany()
+        return super().resolve(kind, value, implicit)
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _count_values(text: str) -> int:
+    """How many values a YAML text has, in constant memory (events, no nodes); stops past the cap."""
+    loader = _BaseLoader(text)
+    count = 0
+    try:
+        while count <= MAX_NODES and loader.check_event():
+            if isinstance(loader.get_event(), _VALUE_EVENTS):
+                count += 1
+    except yaml.YAMLError:
+        pass  # the real parse reports it, with its line
+    finally:
+        loader.dispose()
+    return count
 
 Path_ = tuple[Any, ...]
 
@@ -272,6 +310,9 @@ def read_yaml(path: Path, label: str, inside: Path | None = None,
         text = read_text(path, inside)
     except FileRefused as exc:
         return None, {}, [Problem(label, 0, "", str(exc))]
+    too_many = Problem(label, 0, "", f"has more than {MAX_NODES:,} values: split it, or put villages in a CSV")
+    if len(text) > _PRECOUNT_BYTES and _count_values(text) > MAX_NODES:
+        return None, {}, [too_many]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -281,6 +322,8 @@ def read_yaml(path: Path, label: str, inside: Path | None = None,
         data = builder.value(node, ())
     except _Refuse as exc:
         return None, {}, [Problem(label, exc.line, "", str(exc))]
+    except _TooMany:
+        return None, {}, [too_many]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
