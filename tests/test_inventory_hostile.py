@@ -146,6 +146,32 @@ def test_file_size_cap(mini):
     assert time.monotonic() - start < 30
 
 
+def test_too_many_village_rows(mini):
+    from netops.inventory.source import MAX_VILLAGES
+
+    csv = mini / "villages.csv"
+    header, first = csv.read_text().splitlines()[:2]
+    csv.write_text(header + "\n" + (first + "\n") * (MAX_VILLAGES + 1))
+    code, out = _validate(mini)
+    assert code == 2 and f"mini/villages.csv:{MAX_VILLAGES + 2}: more than 100,000 villages in one CSV file" in out
+
+
+def test_too_many_yaml_files(mini):
+    from netops.inventory.load import MAX_FILES
+
+    for i in range(MAX_FILES + 1):
+        (mini / f"extra{i:04d}.yaml").write_text("")
+    code, out = _validate(mini)
+    assert code == 2 and "more than 1,000 YAML files" in out
+
+
+def test_megabyte_name_is_shortened_in_messages(mini):
+    devices = mini / "devices.yaml"
+    devices.write_text(devices.read_text().replace("  - name: srv\n", "  - name: " + "s" * 1_000_000 + "\n"))
+    code, out = _validate(mini)
+    assert code == 2 and len(out) < 10_000 and "devices[" + "s" * 77 + "...].name" in out
+
+
 def test_symlink_loop(mini):
     (mini / "villages.csv").unlink()
     (mini / "villages.csv").symlink_to(mini / "villages.csv")

@@ -10,6 +10,7 @@ devices and cables. Group and default values are applied here, in one place
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import re
 from pathlib import Path
@@ -46,14 +47,17 @@ def inventory_dir(root: Path) -> Path:
     return root if root.is_dir() else root.parent
 
 
+MAX_FILES = 1000  # YAML files in one inventory (the sample has 9); more is a wrong directory
+
+
 def inventory_files(root: Path) -> list[Path]:
+    """The YAML files of an inventory, sorted; stops looking after MAX_FILES + 1."""
     if root.is_file():
         return [root]
-    return sorted(
-        p for p in root.rglob("*.y*ml")
-        if p.suffix in (".yaml", ".yml") and p.name not in EXCLUDED_FILES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    found = (p for p in root.rglob("*.y*ml")
+             if p.suffix in (".yaml", ".yml") and p.name not in EXCLUDED_FILES
+             and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(itertools.islice(found, MAX_FILES + 1))
 
 
 def _label(path: Path, root: Path) -> str:
@@ -73,6 +77,9 @@ def _merge_files(root: Path) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
         return doc, src, [Problem(str(root), 0, "", "no such file or directory")]
     if not files:
         return doc, src, [Problem(str(root), 0, "", "no inventory files (*.yaml) found")]
+    if len(files) > MAX_FILES:
+        return doc, src, [Problem(str(root), 0, "", f"more than {MAX_FILES:,} YAML files: is this the inventory "
+                                                    "directory?")]
     defined_in: dict[str, str] = {}
     for path in files:
         label = _label(path, root)

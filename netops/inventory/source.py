@@ -111,6 +111,8 @@ class SourceMap:
             if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
                 item = node[key]
                 label = item.get("name") if isinstance(item, dict) else None
+                if isinstance(label, str) and len(label) > 80:
+                    label = label[:77] + "..."  # a hostile megabyte-long name once, not in every message
                 out += f"[{label}]" if isinstance(label, str) else f"[{key}]"
                 node = item
             else:
@@ -286,8 +288,8 @@ class _Builder:
             key = self.scalar(key_node, path)
             line = key_node.start_mark.line + 1
             if key in first:
-                self.problems.append(Problem(self.file, line, ".".join(map(str, path + (key,))),
-                                             f"duplicate key '{key}' (first at line {first[key]})"))
+                self.problems.append(Problem(self.file, line, ".".join(map(str, path + (key,)))[:200],
+                                             f"duplicate key '{str(key)[:80]}' (first at line {first[key]})"))
                 continue
             first[key] = line
             out[key] = (key_node, value_node)
@@ -342,6 +344,9 @@ VILLAGE_COLUMNS = ("name", "town", "device_type", "mgmt_address", "uplink")
 VILLAGE_OPTIONAL = ("label", "zone", "group", "media", "description", "gateway")
 
 
+MAX_VILLAGES = 100_000  # rows per CSV file: a province, not a county (the bench has 10,000)
+
+
 def parse_villages_csv(text: str, label: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """Rows of a villages spreadsheet export, each with the line it starts on.
 
@@ -365,6 +370,9 @@ def parse_villages_csv(text: str, label: str) -> tuple[list[tuple[int, dict[str,
                 continue
             if not values or all(not v.strip(" ") for v in values):
                 continue
+            if len(rows) >= MAX_VILLAGES:
+                return [], [Problem(label, line, "", f"more than {MAX_VILLAGES:,} villages in one CSV file: "
+                                                     "split it")]
             if len(values) != len(header):
                 problems.append(Problem(label, line, "", f"expected {len(header)} columns, found {len(values)}"))
                 continue
