@@ -15,8 +15,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, whatever the values hold: control characters are shown escaped."""
+        from netops.printable import printable
+
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return printable(text)
 
 
 class NetopsError(Exception):

@@ -186,6 +186,118 @@ CASES = [
      "links.yaml", "in-sw: 10.10.0.1", "lab.snmp.in-sw", "lab endpoints must be loopback"),
     ("lab-unknown-device", "links.yaml", "villages_csv", "lab:\n  snmp:\n    ghost: 127.1.0.9:1161\nvillages_csv",
      "links.yaml", "ghost", "lab.snmp.ghost", "unknown device 'ghost'"),
+    # issue 9: zones of boundary devices
+    ("multi-zone-unzoned-cabled-port", "links.yaml", "villages_csv",
+     "  - a: ex-sw:GigabitEthernet0/0/5\n    b: fw:GigabitEthernet0/0/6\n    media: cat6\nvillages_csv", "links.yaml", 8,
+     "links[2]", "fw:GigabitEthernet0/0/6 has no zone, and 'fw' stands in zones extranet, internet: a cabled port"),
+    ("intranet-switch-to-unzoned-port", "links.yaml", "villages_csv",
+     "  - a: in-sw:GigabitEthernet0/0/5\n    b: fw:GigabitEthernet0/0/6\n    media: cat6\nvillages_csv", "links.yaml", 8,
+     "links[2]", "fw:GigabitEthernet0/0/6 has no zone"),
+    ("multi-zone-port-cabled-into-other-zone", "links.yaml", "villages_csv",
+     "  - a: ex-sw:GigabitEthernet0/0/5\n    b: fw:GigabitEthernet0/0/2\n    media: cat6\nvillages_csv", "links.yaml", 8,
+     "links[2]", "fw:GigabitEthernet0/0/2 is in zone 'internet' but its cable leads into zone 'extranet'"),
+    ("firewall-in-intranet-and-extranet", [
+        ("devices.yaml", "    zones: [extranet, internet]\n", "    zones: [intranet, extranet]\n"),
+        ("devices.yaml", "        zone: internet\n", "        zone: intranet\n")], None, None,
+     "devices.yaml", "zones: [intranet, extranet]", "devices[fw].zones",
+     "zone 'intranet' is physically isolated: no device, not even a firewall, may stand in it and in 'extranet'"),
+    ("firewall-in-gatekeeper-zone", "network.yaml", "    isolation: none\n", "    isolation: gatekeeper\n",
+     "devices.yaml", "zones: [extranet, internet]", "devices[fw].zones",
+     "zone 'internet' meets other zones only through a gatekeeper: a firewall may not stand in it"),
+    # numbers: finite and bounded
+    ("capacity-inf", "devices.yaml", "    capacity_w: 2000\n", "    capacity_w: .inf\n", "devices.yaml", "capacity_w: .inf",
+     "devices[eps-1].capacity_w", "finite number"),
+    ("capacity-nan", "types.yaml", "    capacity_w: 1000\n", "    capacity_w: .nan\n", "types.yaml", "capacity_w: .nan",
+     "device_types[ups60k].capacity_w", "finite number"),
+    ("capacity-absurd", "devices.yaml", "    capacity_w: 2000\n", "    capacity_w: 1e30\n", "devices.yaml", "capacity_w: 1e30",
+     "devices[eps-1].capacity_w", "less than or equal to 10000000"),
+    ("integer-5000-digits", "devices.yaml", "    position: 1\n", "    position: " + "1" * 5000 + "\n", "devices.yaml",
+     "position: 111", "devices.0.position", "an integer of 5,000 digits is too large (at most 18 digits)"),
+    ("data-inf", "devices.yaml", "    position: 10\n", "    position: 10\n    data: {weight: -.inf}\n", "devices.yaml",
+     "data: {weight", "devices[srv].data", "-inf is not a finite number"),
+    ("lab-port-5000-digits", "links.yaml", "villages_csv",
+     "lab:\n  snmp:\n    in-sw: 127.0.0.1:" + "9" * 5000 + "\nvillages_csv", "links.yaml", "in-sw: 127", "lab.snmp.in-sw",
+     "port above 1024"),
+    # interface ranges and port names
+    ("type-port-name-newline", "types.yaml", "      - name: GigabitEthernet0/0/{1-8}\n",
+     '      - name: "GigabitEthernet0/0/{1-8}\\n"\n', "types.yaml", "{1-8}\\n",
+     "device_types[sw48].interfaces[GigabitEthernet0/0/{1-8}\n].name", "must be an interface name"),
+    ("type-range-4800000", "types.yaml", "{1-8}", "{1-4800000}", "types.yaml", "{1-4800000}",
+     "device_types[sw48].interfaces[GigabitEthernet0/0/{1-4800000}].name",
+     "range {1-4800000} has 4,800,000 ports: more than the 4,096 allowed per device type or device"),
+    ("type-range-over-cap-in-total", "types.yaml", "      - name: GigabitEthernet0/0/{1-8}\n",
+     "      - name: GigabitEthernet0/0/{1-8}\n      - name: GigabitEthernet0/1/{1-4090}\n", "types.yaml", "{1-4090}",
+     "device_types[sw48].interfaces[GigabitEthernet0/1/{1-4090}].name", "(with the ports listed before it)"),
+    ("type-range-backwards", "types.yaml", "{1-8}", "{8-1}", "types.yaml", "{8-1}",
+     "device_types[sw48].interfaces[GigabitEthernet0/0/{8-1}].name", "range {8-1} is empty"),
+    ("type-range-two-braces", "types.yaml", "GigabitEthernet0/0/{1-8}", "GigabitEthernet{0-1}/0/{1-8}", "types.yaml",
+     "{0-1}", "device_types[sw48].interfaces[GigabitEthernet{0-1}/0/{1-8}].name", "expected one range of port numbers"),
+    ("device-range-huge", "devices.yaml", "      - name: GigabitEthernet0/0/1\n        description",
+     "      - name: GigabitEthernet1/0/{1-4800000}\n        description", "devices.yaml", "{1-4800000}",
+     "devices[in-sw].interfaces[GigabitEthernet1/0/{1-4800000}].name", "range {1-4800000} has 4,800,000 ports"),
+    # keystrokes of the platform's CLI
+    ("question-mark-interface-vrp", "devices.yaml", "description: to intranet server", "description: to server?",
+     "devices.yaml", "to server?", "devices[in-sw].interfaces[GigabitEthernet0/0/1].description",
+     "'?' is a keystroke on huawei_vrp"),
+    ("question-mark-route-vrp", "devices.yaml", "        next_hop: 198.51.100.1\n",
+     "        next_hop: 198.51.100.1\n        description: ISP?\n", "devices.yaml", "ISP?",
+     "devices[fw].routes[0].description", "'?' is a keystroke on huawei_vrp"),
+    ("question-mark-device-description-ios", [
+        ("types.yaml", "    model: S5735\n    platform: huawei_vrp", "    model: S5735\n    platform: cisco_ios"),
+        ("devices.yaml", "    mgmt_address: 10.20.0.1\n", "    mgmt_address: 10.20.0.1\n    description: why?\n")],
+     None, None, "devices.yaml", "why?", "devices[ex-sw].description", "'?' is a keystroke on cisco_ios"),
+    ("question-mark-vlan-comware", [
+        ("types.yaml", "    model: S5735\n    platform: huawei_vrp", "    model: S5735\n    platform: hp_comware"),
+        ("devices.yaml", "        name: villages\n", "        name: villages\n        description: village?\n")],
+     None, None, "devices.yaml", "village?", "devices[ex-sw].vlans[villages].description",
+     "'?' is a keystroke on hp_comware"),
+    ("question-mark-data-frr", [
+        ("types.yaml", "    model: S5735\n    platform: huawei_vrp", "    model: S5735\n    platform: frr"),
+        ("devices.yaml", "    position: 2\n", "    position: 2\n    data: {banner: who?}\n")],
+     None, None, "devices.yaml", "who?", "devices[ex-sw].data.banner", "'?' is a keystroke on frr"),
+    ("question-mark-flow-on-vrp-firewall", "network.yaml", "    ports: [443]\n",
+     "    ports: [443]\n    description: web?\n", "network.yaml", "web?", "flows[web-out].description",
+     "'?' is a keystroke on huawei_vrp"),
+    # YAML
+    ("merge-key-not-a-mapping", "devices.yaml", "    position: 10\n", "    position: 10\n    <<: 5\n", "devices.yaml",
+     "<<: 5", "", "a merge key (<<) takes a mapping or a list of mappings"),
+    ("merge-key-then-own-duplicate", "devices.yaml", "    position: 10\n",
+     "    <<: {position: 5}\n    position: 10\n    position: 11\n", "devices.yaml", "position: 11", "devices.3.position",
+     "duplicate key 'position'"),
+    ("recursive-alias", "links.yaml", "villages_csv", "lab: &loop {snmp: *loop}\nvillages_csv", "links.yaml",
+     "lab: &loop", "", "recursive alias"),
+    ("unsupported-tag", "links.yaml", "villages_csv", "lab: !!python/object:os.system {}\nvillages_csv", "links.yaml",
+     "lab:", "", "YAML tag !!python/object:os.system is not supported"),
+    ("bad-timestamp", "devices.yaml", "    position: 10\n", "    position: 10\n    data: {bought: 2026-13-45}\n",
+     "devices.yaml", "2026-13-45", "devices.3.data.bought", "invalid timestamp value '2026-13-45'"),
+    # villages CSV
+    ("csv-duplicate-column", "villages.csv", ",gateway\n", ",gateway,town\n", "villages.csv", 1, "header",
+     "duplicate column 'town' (columns 2, 7)"),
+    ("csv-quoted-newline-in-label", [
+        ("villages.csv", "uplink,gateway\n", "uplink,gateway,label\n"),
+        ("villages.csv", ",10.21.1.254\nv2", ',10.21.1.254,"Upper\nVillage"\nv2'),
+        ("villages.csv", "0/0/4,10.21.1.254", "0/0/4,10.21.1.254,Lower")], None, None, "villages.csv", 2,
+     "sites[v1].label",
+     "must be one line without control characters"),
+    ("csv-line-numbers-after-quoted-newline", [
+        ("villages.csv", "uplink,gateway\n", "uplink,gateway,description\n"),
+        ("villages.csv", ",10.21.1.254\nv2", ',10.21.1.254,"two\nlines"\nv2'),
+        ("villages.csv", "0/0/4,10.21.1.254", "0/0/4,10.21.1.254,ok"), ("villages.csv", "1.2/24", "1.999/24")],
+     None, None, "villages.csv", 4, "devices[v2].mgmt_address", "IPv4"),
+    ("csv-line-separator-is-not-a-row-end", [
+        ("villages.csv", "uplink,gateway\n", "uplink,gateway,description\n"),
+        ("villages.csv", ",10.21.1.254\nv2", ",10.21.1.254,Upper\u2028Village\x85x\nv2"),
+        ("villages.csv", "0/0/4,10.21.1.254", "0/0/4,10.21.1.254,ok"), ("villages.csv", "1.2/24", "1.999/24")],
+     None, None, "villages.csv", 3, "devices[v2].mgmt_address", "IPv4"),
+    ("csv-unclosed-quote", "villages.csv", "v2,town1", 'v2,"town1', "villages.csv", 3, "",
+     "the record starting on line 3 never closes its quote"),
+    ("csv-nul-byte", "villages.csv", "v2,town1", "v2,town\x001", "villages.csv", 3, "sites[v2].town",
+     "must start with a letter or digit"),
+    ("villages-csv-outside-inventory", "links.yaml", "villages_csv: villages.csv", "villages_csv: /etc/shadow",
+     "links.yaml", "villages_csv", "villages_csv[0]",
+     "villages CSV /etc/shadow is outside the inventory directory"),
+    ("villages-csv-dot-dot", "links.yaml", "villages_csv: villages.csv", "villages_csv: ../../../../../../etc/passwd",
+     "links.yaml", "villages_csv", "villages_csv[0]", "is outside the inventory directory"),
 ]
 
 
@@ -210,7 +322,7 @@ def _line_of(root: Path, file: str, where: int | str) -> int:
 
 
 def test_at_least_forty_cases():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 100
     assert len({c[0] for c in CASES}) == len(CASES)
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from netops.errors import InventoryError, NetopsError
+from netops.printable import printable, printable_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_INVENTORY = "inventory"
@@ -39,7 +40,7 @@ def print_json(data: Any) -> None:
         text = data.model_dump_json(indent=2)
     else:
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    typer.echo(text)
+    typer.echo(printable_json(text))
 
 
 def report_errors(func: F) -> F:
@@ -56,7 +57,7 @@ def report_errors(func: F) -> F:
             err.print(f"{len(exc.problems)} problem(s) in the inventory")
             raise typer.Exit(exc.exit_code) from None
         except NetopsError as exc:
-            console(stderr=True).print(f"[red]error[/red] {escape(str(exc))}")
+            console(stderr=True).print(f"[red]error[/red] {escape(printable(exc))}")
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -19,6 +19,7 @@ from netops.commands.common import (
 from netops.errors import NetopsError
 from netops.inventory import check_inventory, load_inventory
 from netops.inventory.summary import summarise
+from netops.printable import printable
 
 app = typer.Typer(help="Validate, summarise, show and generate the network inventory.", no_args_is_help=True)
 
@@ -40,19 +41,20 @@ def validate(path: Optional[Path] = PathArgument, json_out: bool = JsonOption) -
         for p in problems:
             err.print(f"[red]error[/red] {_escape(str(p))}")
         if problems:
-            err.print(f"[red]{len(problems)} problem(s)[/red] in {root}")
+            err.print(f"[red]{len(problems)} problem(s)[/red] in {_escape(root)}")
         else:
             assert inventory is not None
-            console().print(f"[green]ok[/green] {root}: {len(inventory.devices)} devices, "
+            console().print(f"[green]ok[/green] {_escape(root)}: {len(inventory.devices)} devices, "
                             f"{len(inventory.links)} cables, {len(inventory.zones)} zones, "
                             f"{len(inventory.sites)} sites: no problems")
     raise typer.Exit(2 if problems else 0)
 
 
-def _escape(text: str) -> str:
+def _escape(text: object) -> str:
+    """Text as the user wrote it, shown literally: no Rich markup, control characters escaped."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(printable(text))
 
 
 @app.command()
@@ -70,7 +72,7 @@ def summary(path: Optional[Path] = PathArgument, json_out: bool = JsonOption) ->
     for col in ("zone", "label", "kind", "isolation", "prefixes", "devices"):
         zones.add_column(col, justify="right" if col == "devices" else "left")
     for z in s.zones:
-        zones.add_row(z.name, z.label or "", z.kind, z.isolation, ", ".join(z.prefixes), str(z.devices))
+        zones.add_row(z.name, _escape(z.label or ""), z.kind, z.isolation, ", ".join(z.prefixes), str(z.devices))
     out.print(zones)
     out.print(_counts("Sites by kind", "kind", "sites", s.sites_by_kind))
     out.print(_counts("Devices by role", "role", "devices", s.devices_by_role))
@@ -111,7 +113,7 @@ def show(
         for col in ("name", "role", "platform", "model", "site", "zones", "mgmt address"):
             table.add_column(col)
         for d in inv.devices.values():
-            table.add_row(d.name, d.role.value, d.platform.value, d.model or "", d.site, ",".join(d.zones),
+            table.add_row(d.name, d.role.value, d.platform.value, _escape(d.model or ""), d.site, ",".join(d.zones),
                           str(d.mgmt_address or ""))
         console().print(table)
         return
@@ -171,4 +173,4 @@ def generate(
     except ValueError as exc:
         raise NetopsError(str(exc)) from None
     inv = load_inventory(out)
-    console().print(f"wrote {len(files)} files to {out}: {len(inv.devices)} devices, {len(inv.links)} cables")
+    console().print(f"wrote {len(files)} files to {_escape(out)}: {len(inv.devices)} devices, {len(inv.links)} cables")

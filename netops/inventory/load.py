@@ -10,9 +10,11 @@ devices and cables. Group and default values are applied here, in one place
 from __future__ import annotations
 
 import gc
+import itertools
+import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -27,7 +29,7 @@ from netops.inventory.model import (
     InventoryDoc,
     Link,
 )
-from netops.inventory.source import SourceMap, read_villages_csv, read_yaml
+from netops.inventory.source import FileRefused, SourceMap, parse_villages_csv, read_text, read_yaml
 
 LIST_SECTIONS = ("zones", "sites", "device_types", "groups", "credentials", "snmp_credentials",
                  "devices", "links", "flows", "villages_csv")
@@ -35,27 +37,35 @@ MAP_SECTIONS = ("settings", "defaults", "lab")
 EXCLUDED_FILES = {"policy.yaml"}
 _DEVICES = TypeAdapter(list[Device])
 _LINKS = TypeAdapter(list[Link])
-_RANGE = re.compile(r"\{(\d+)-(\d+)\}")
+_RANGE = re.compile(r"([^{}]*)\{(\d{1,9})-(\d{1,9})\}([^{}]*)")
 # fields whose values merge (union) rather than replace when inherited
 _MERGED_FIELDS = ("tags", "data")
 
 
+def inventory_dir(root: Path) -> Path:
+    """The directory every inventory file must lie in (the inventory, or the one file's folder)."""
+    return root if root.is_dir() else root.parent
+
+
+MAX_FILES = 1000  # YAML files in one inventory (the sample has 9); more is a wrong directory
+
+
 def inventory_files(root: Path) -> list[Path]:
+    """The YAML files of an inventory, sorted; stops looking after MAX_FILES + 1."""
     if root.is_file():
         return [root]
-    return sorted(
-        p for p in root.rglob("*.y*ml")
-        if p.suffix in (".yaml", ".yml") and p.name not in EXCLUDED_FILES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    found = (p for p in root.rglob("*.y*ml")
+             if p.suffix in (".yaml", ".yml") and p.name not in EXCLUDED_FILES
+             and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(itertools.islice(found, MAX_FILES + 1))
 
 
 def _label(path: Path, root: Path) -> str:
-    """How a file is named in messages: relative to the inventory's parent (inventory/links.yaml)."""
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
+    """How a file is named in messages: relative to the inventory's parent (inventory/links.yaml),
+    or in full when it lies outside the inventory."""
+    if not path.is_relative_to(inventory_dir(root)):
         return str(path)
+    return str(path.relative_to(root.parent))
 
 
 def _merge_files(root: Path) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
@@ -67,10 +77,13 @@ def _merge_files(root: Path) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
         return doc, src, [Problem(str(root), 0, "", "no such file or directory")]
     if not files:
         return doc, src, [Problem(str(root), 0, "", "no inventory files (*.yaml) found")]
+    if len(files) > MAX_FILES:
+        return doc, src, [Problem(str(root), 0, "", f"more than {MAX_FILES:,} YAML files: is this the inventory "
+                                                    "directory?")]
     defined_in: dict[str, str] = {}
     for path in files:
         label = _label(path, root)
-        data, lines, found = read_yaml(path, label)
+        data, lines, found = read_yaml(path, label, inventory_dir(root))
         problems += found
         if data is None:
             continue
@@ -93,7 +106,7 @@ def _merge_files(root: Path) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
                     if item_path[:1] == (section,) and len(item_path) > 1:
                         src.lines[(section, item_path[1] + offset) + item_path[2:]] = where
                 if section == "villages_csv":  # relative to the file naming them
-                    value = [str(path.parent / v) if isinstance(v, str) else v for v in value]
+                    value = [os.path.normpath(path.parent / v) if isinstance(v, str) else v for v in value]
                 target.extend(value)
             elif section in MAP_SECTIONS:
                 if section in defined_in:
@@ -118,7 +131,12 @@ def _add_villages(doc: dict[str, Any], src: SourceMap, problems: list[Problem], 
             continue
         path = Path(csv_path)
         label = _label(path, root)
-        rows, found = read_villages_csv(path, label)
+        try:
+            text = read_text(path, inventory_dir(root), encoding="utf-8-sig")
+        except FileRefused as exc:
+            problems.append(src.problem(("villages_csv", index), f"villages CSV {label} {exc}"))
+            continue
+        rows, found = parse_villages_csv(text, label)
         problems += found
         sites, devices, links = (doc.setdefault(k, []) for k in ("sites", "devices", "links"))
         for line, row in rows:
@@ -145,27 +163,42 @@ def _add_villages(doc: dict[str, Any], src: SourceMap, problems: list[Problem], 
                 items.append(item)
 
 
-def _expand(template_name: str) -> list[str]:
-    match = _RANGE.search(template_name)
-    if not match:
+MAX_PORTS = 4096  # per device type, and per device: a chassis switch has a few hundred
+
+
+def _expand(template_name: str, limit: int = MAX_PORTS) -> list[str]:
+    """`GigabitEthernet0/0/{1-24}` -> its 24 names; raises ValueError with the reason."""
+    if "{" not in template_name and "}" not in template_name:
         return [template_name]
-    first, last = int(match.group(1)), int(match.group(2))
-    return [template_name[: match.start()] + str(n) + template_name[match.end():] for n in range(first, last + 1)]
+    match = _RANGE.fullmatch(template_name)
+    if not match:
+        raise ValueError("expected one range of port numbers such as GigabitEthernet0/0/{1-24}")
+    first, last = int(match.group(2)), int(match.group(3))
+    if last < first:
+        raise ValueError(f"range {{{first}-{last}}} is empty (write the lower number first)")
+    if last - first + 1 > limit:
+        before = "" if limit == MAX_PORTS else " (with the ports listed before it)"
+        raise ValueError(f"range {{{first}-{last}}} has {last - first + 1:,} ports: more than the "
+                         f"{MAX_PORTS:,} allowed per device type or device{before}")
+    return [f"{match.group(1)}{n}{match.group(4)}" for n in range(first, last + 1)]
 
 
-def _expand_own(interfaces: list) -> list:
+def _expand_own(interfaces: list, report: Callable[[int, str], None]) -> list:
     """`name: GigabitEthernet1/0/{1-46}` in a device stands for that many identical ports."""
-    out = []
-    for item in interfaces:
-        if isinstance(item, dict) and isinstance(item.get("name"), str) and _RANGE.search(item["name"]):
-            out += [{**item, "name": n} for n in _expand(item["name"])]
+    out: list = []
+    for j, item in enumerate(interfaces):
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and "{" in item["name"]:
+            try:
+                out += [{**item, "name": n} for n in _expand(item["name"], MAX_PORTS - len(out))]
+            except ValueError as exc:
+                report(j, str(exc))
         else:
             out.append(item)
     return out
 
 
 def _resolve_device(raw: dict[str, Any], defaults: dict, groups: dict[str, dict], types: dict[str, dict],
-                    type_ports: dict[str, list[Interface]]) -> dict:
+                    type_ports: dict[str, list[Interface]], report: Callable[[int, str], None]) -> dict:
     """Apply defaults, groups and the device type to one device as written."""
     resolved: dict[str, Any] = {}
     csv_row = raw.pop("_csv", None) if "_csv" in raw else None
@@ -178,7 +211,7 @@ def _resolve_device(raw: dict[str, Any], defaults: dict, groups: dict[str, dict]
             else:
                 resolved[key] = value
     if isinstance(resolved.get("interfaces"), list):
-        resolved["interfaces"] = _expand_own(resolved["interfaces"])
+        resolved["interfaces"] = _expand_own(resolved["interfaces"], report)
     dtype = types.get(resolved.get("device_type")) if isinstance(resolved.get("device_type"), str) else None
     if dtype is not None:
         for key in ("platform", "manufacturer", "model", "capacity_w"):
@@ -216,14 +249,19 @@ def _type_ports(types: list[DeviceType], src: SourceMap, problems: list[Problem]
     """Each device type's ports, expanded and validated once, in the type's order."""
     out: dict[str, list[Interface]] = {}
     for i, dtype in enumerate(types):
-        ports = []
+        ports: list[Interface] = []
         for j, template in enumerate(dtype.interfaces):
-            for name in _expand(template.name):
-                if not IFNAME.match(name):
-                    problems.append(src.problem(("device_types", i, "interfaces", j, "name"),
-                                                f"'{name}': {PATTERN_MESSAGES[IFNAME.pattern]}"))
-                    break
-                ports.append(Interface(name=name, kind=template.kind))
+            where = ("device_types", i, "interfaces", j, "name")
+            try:
+                names = _expand(template.name, MAX_PORTS - len(ports))
+            except ValueError as exc:
+                problems.append(src.problem(where, str(exc)))
+                continue
+            bad = next((n for n in names if not IFNAME.fullmatch(n)), None)
+            if bad is not None:
+                problems.append(src.problem(where, f"'{bad}': {PATTERN_MESSAGES[IFNAME.pattern]}"))
+                continue
+            ports += [Interface(name=name, kind=template.kind) for name in names]
         out[dtype.name] = ports
     return out
 
@@ -316,8 +354,11 @@ def _parse_inventory(root: Path) -> tuple[Inventory | None, SourceMap, list[Prob
         if isinstance(dtype, str) and dtype not in types:
             problems.append(src.problem(("devices", index, "device_type"), f"unknown device type '{dtype}'"))
     type_ports = _type_ports(shell.device_types, src, problems)
-    resolved = [_resolve_device(r, defaults, groups, types, type_ports) if isinstance(r, dict) else r
-                for r in raw_devices]
+    def report(index: int) -> Callable[[int, str], None]:
+        return lambda j, message: problems.append(src.problem(("devices", index, "interfaces", j, "name"), message))
+
+    resolved = [_resolve_device(r, defaults, groups, types, type_ports, report(i)) if isinstance(r, dict) else r
+                for i, r in enumerate(raw_devices)]
     try:
         devices = _DEVICES.validate_python(resolved)
     except ValidationError as exc:

@@ -6,17 +6,23 @@ source map so the engineer sees the file and line of the value to change.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections import defaultdict
-from typing import Callable, Iterator
+from enum import Enum
+from typing import Annotated, Any, Callable, Iterator, get_args, get_origin
+
+from pydantic import BaseModel
 
 from netops.errors import Problem
 from netops.inventory.model import (
     BOUNDARY_ROLES,
     POWER_SOURCE_ROLES,
     Device,
+    Interface,
     Inventory,
     Isolation,
+    Platform,
     Role,
     SiteKind,
     Zone,
@@ -243,6 +249,13 @@ def check_links(inv: Inventory, loc: Locator) -> Iterator[Problem]:
             ends.append((device, intf))
         if len(ends) != 2:
             continue
+        unzoned = [(d, intf) for d, intf in ends if d.interface_zone(intf) is None and len(d.zones) > 1]
+        for d, intf in unzoned:
+            yield loc.problem(("links", i), f"{d.name}:{intf.name} has no zone, and '{d.name}' stands in zones "
+                                            f"{', '.join(d.zones)}: a cabled port of a device in several zones "
+                                            "must name its zone (zone: ...)")
+        if unzoned:
+            continue
         (da, ia), (db, ib) = ends
         if da.name == db.name:
             yield loc.problem(("links", i), f"cable loops back into device '{da.name}'")
@@ -250,6 +263,11 @@ def check_links(inv: Inventory, loc: Locator) -> Iterator[Problem]:
         za, zb = da.interface_zone(ia), db.interface_zone(ib)
         if za is None or zb is None or za == zb or za not in inv.zones or zb not in inv.zones:
             continue
+        for d, intf, zone, other in ((da, ia, za, zb), (db, ib, zb, za)):
+            if len(d.zones) > 1:
+                yield loc.problem(("links", i), f"{d.name}:{intf.name} is in zone '{zone}' but its cable leads into "
+                                                f"zone '{other}': a port of a device in several zones is cabled "
+                                                "inside its own zone")
         yield from _cross_zone(inv, loc, i, (da, za), (db, zb))
 
 
@@ -321,12 +339,15 @@ def check_wireless(inv: Inventory, loc: Locator) -> Iterator[Problem]:
 
 
 def check_zones_of_devices(inv: Inventory, loc: Locator) -> Iterator[Problem]:
-    """Only boundary devices stand in several zones; the intranet allows no SNMP v1/v2c."""
+    """Only boundary devices stand in several zones, as each zone's isolation allows; the
+    intranet allows no SNMP v1/v2c."""
     for d in inv.devices.values():
         if len(d.zones) > 1 and d.role not in BOUNDARY_ROLES:
             yield loc.problem(loc.device(d.name, "zones"),
                               f"a {d.role.value} in zones {', '.join(d.zones)} is dual-homed: only a firewall or "
                               "gatekeeper may stand in several zones")
+        elif len(d.zones) > 1:
+            yield from _boundary_zones(inv, loc, d)
         snmp = inv.snmp_credentials.get(d.snmp) if d.snmp else None
         if snmp is not None and snmp.version != "3":
             for zone in d.zones:
@@ -334,6 +355,23 @@ def check_zones_of_devices(inv: Inventory, loc: Locator) -> Iterator[Problem]:
                 if z is not None and z.kind.value == "classified":
                     yield loc.problem(loc.device(d.name, "snmp"),
                                       f"zone '{zone}' is classified: SNMP v{snmp.version} is not allowed, use v3 authPriv")
+
+
+def _boundary_zones(inv: Inventory, loc: Locator, d: Device) -> Iterator[Problem]:
+    """A device in several zones joins them: it must be the kind of device their isolation allows."""
+    for zone in dict.fromkeys(d.zones):
+        z = inv.zones.get(zone)
+        others = ", ".join(f"'{o}'" for o in dict.fromkeys(d.zones) if o != zone)
+        if z is None or not others:
+            continue
+        if z.isolation is Isolation.physical:
+            yield loc.problem(loc.device(d.name, "zones"),
+                              f"zone '{zone}' is physically isolated: no device, not even a {d.role.value}, may "
+                              f"stand in it and in {others}")
+        elif z.isolation is Isolation.gatekeeper and d.role is not Role.gatekeeper:
+            yield loc.problem(loc.device(d.name, "zones"),
+                              f"zone '{zone}' meets other zones only through a gatekeeper: a {d.role.value} may "
+                              f"not stand in it and in {others}")
 
 
 def check_routes(inv: Inventory, loc: Locator) -> Iterator[Problem]:
@@ -347,6 +385,91 @@ def check_routes(inv: Inventory, loc: Locator) -> Iterator[Problem]:
                                   f"next hop {route.next_hop} is not on any connected subnet of the device")
 
 
+# Characters a platform's CLI acts on as they are typed, even inside a description: `?` lists
+# help (IOS, VRP, Comware, vtysh) and the rest of the line is never entered as written.
+KEYSTROKES: dict[Platform, str] = {
+    Platform.cisco_ios: "?", Platform.frr: "?", Platform.huawei_vrp: "?", Platform.hp_comware: "?",
+}
+
+
+def _free_text(annotation: Any, metadata: tuple = ()) -> bool:
+    """Whether a field of this type can hold free text (SafeText, str, Any, or models of them).
+
+    Names, interface names and references have patterns that admit no such character: they
+    are skipped, which keeps the walk over 10,000 devices short.
+    """
+    if get_origin(annotation) is Annotated:
+        inner, *meta = get_args(annotation)
+        return _free_text(inner, tuple(meta))
+    if annotation is str:
+        patterns = [p for m in metadata for p in [getattr(m, "pattern", None)] + [
+            getattr(x, "pattern", None) for x in getattr(m, "metadata", ())] if p]
+        return all(p.startswith("^[^") for p in patterns)  # SafeText only excludes characters
+    if annotation is Any:
+        return True
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel) and not issubclass(annotation, Enum)
+    return any(_free_text(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def _text_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, info in cls.model_fields.items() if _free_text(info.annotation, tuple(info.metadata)))
+
+
+def _find(value: object, keys: str, path: tuple, out: list[tuple[tuple, str]], seen: set[int]) -> None:
+    """Append (path within the device, key) for each free-text string holding one of `keys`."""
+    if isinstance(value, str):
+        out.extend((path, key) for key in keys if key in value)
+    elif isinstance(value, BaseModel):
+        for name in _text_fields(type(value)):
+            item = getattr(value, name)
+            if isinstance(item, str):  # inline: most fields are plain strings or empty
+                if any(key in item for key in keys):
+                    out.extend((path + (name,), key) for key in keys if key in item)
+            elif item:
+                _find(item, keys, path + (name,), out, seen)
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            if isinstance(item, Interface):  # unconfigured ports are shared by every device of a type
+                if id(item) in seen or item.description is None and len(_text_fields(Interface)) == 1:
+                    continue
+                seen.add(id(item))
+                _find(item, keys, path + (("by_name", item.name),), out, seen)
+            else:
+                _find(item, keys, path + (k,), out, seen)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _find(key, keys, path, out, seen)
+            _find(item, keys, path + (key,), out, seen)
+
+
+def check_keystrokes(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    """Refuse text that the device's CLI would act on as keys when a config is pushed."""
+    seen: set[int] = set()
+    firewalls = set()
+    for d in inv.devices.values():
+        keys = KEYSTROKES.get(d.platform)
+        if not keys:
+            continue
+        if d.role is Role.firewall:
+            firewalls.add(d.platform)
+        found: list[tuple[tuple, str]] = []
+        _find(d, keys, (), found, seen)
+        for path, key in found:
+            yield loc.problem(loc.device(d.name, *path), _keystroke_message(key, d.platform))
+    for platform in sorted(firewalls):  # flows become rules, with their descriptions, on each firewall
+        for k, flow in enumerate(inv.flows):
+            for key in KEYSTROKES[platform]:
+                if key in (flow.description or ""):
+                    yield loc.problem(("flows", k, "description"), _keystroke_message(key, platform))
+
+
+def _keystroke_message(key: str, platform: Platform) -> str:
+    return (f"'{key}' is a keystroke on {platform.value} (the CLI answers it with help, so the line would not "
+            "be entered as written): remove it")
+
+
 CHECKS: tuple[Check, ...] = (
     check_references,
     check_racks,
@@ -357,6 +480,7 @@ CHECKS: tuple[Check, ...] = (
     check_wireless,
     check_zones_of_devices,
     check_routes,
+    check_keystrokes,
 )
 
 
