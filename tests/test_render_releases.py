@@ -249,3 +249,28 @@ def test_push_steps_fold_answers_into_their_command(configs):
 def test_every_family_documents_an_example_that_parses():
     for family in FAMILIES.values():
         parse_release(family.example, family.platform)
+
+
+# --- day 0 ------------------------------------------------------------------------------------
+
+
+def test_day0_procedures_generate_host_keys_with_their_prompts(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["render", "--inventory", str(SAMPLE), "--day0", "--out", str(out),
+                                      "--device", "wangtai-v001", "--device", "ex-core-1", "--device", "inet-rt-1",
+                                      "--device", "fw-1", "--device", "wangtai-ex-rt"])
+    assert result.exit_code == 0, result.output
+    texts = {p.name.split(".")[0]: p.read_text() for p in out.glob("*.day0.txt")}
+    assert set(texts) == {"wangtai-v001", "ex-core-1", "inet-rt-1", "fw-1", "wangtai-ex-rt"}
+    assert "rsa local-key-pair create\n!    the device asks: Input the bits in the modulus" in texts["wangtai-v001"]
+    assert "type: 3072" in texts["wangtai-v001"] and "type: 2048" in texts["fw-1"]
+    assert "public-key local create rsa\n" in texts["ex-core-1"]
+    assert "crypto key generate rsa general-keys modulus 2048\n" in texts["inet-rt-1"]
+    assert "ssh-keygen -A" in texts["wangtai-ex-rt"]
+    check = CliRunner().invoke(app, ["render", "--inventory", str(SAMPLE), "--check", str(out),
+                                     "--device", "wangtai-v001"])
+    assert check.exit_code == 0, check.output  # the procedures are not stale configurations
