@@ -48,9 +48,9 @@ def test_missing_source_nat_fails(configs):
 
 def test_source_nat_that_misses_a_source_fails(configs):
     replace_in(configs / "fw-1.cfg", " rule name extranet-web-out\n  source-zone extranet\n  destination-zone internet\n"
-               "  source-address 10.20.0.0 mask 255.255.0.0\n  source-address 10.21.0.0 mask 255.255.0.0\n"
+               "  source-address 10.20.0.0 16\n  source-address 10.21.0.0 16\n"
                "  action source-nat", " rule name extranet-web-out\n  source-zone extranet\n  destination-zone internet\n"
-               "  source-address 10.20.0.0 mask 255.255.0.0\n  action source-nat")
+               "  source-address 10.20.0.0 16\n  action source-nat")
     f = _finding(configs, "config.boundary-nat", "fw-1")
     assert f.verdict is Verdict.FAIL and any("10.21.0.0/16" in e for e in f.evidence)
 
@@ -82,10 +82,10 @@ def test_nat_server_on_an_undeclared_public_address_fails(configs):
 
 def test_address_set_in_nat_rule_is_unknown_not_pass(configs):
     path = configs / "fw-1.cfg"
-    text = path.read_text().replace("  source-address 10.20.0.0 mask 255.255.0.0\n  source-address 10.21.0.0 mask "
-                                    "255.255.0.0\n  action source-nat", "  source-address address-set users\n"
+    text = path.read_text().replace("  source-address 10.20.0.0 16\n  source-address 10.21.0.0 "
+                                    "16\n  action source-nat", "  source-address address-set users\n"
                                     "  action source-nat")
-    text = text.replace("  source-address 10.20.0.10 mask 255.255.255.255\n  action source-nat",
+    text = text.replace("  source-address 10.20.0.10 32\n  action source-nat",
                         "  source-address address-set dns\n  action source-nat")
     path.write_text(text)
     assert _finding(configs, "config.boundary-nat", "fw-1").verdict is Verdict.UNKNOWN
