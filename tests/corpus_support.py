@@ -30,12 +30,16 @@ PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_ios", "frr")
 TEXT_KEYWORDS = {"description", "name", "location"}  # the rest of the line is free text
 # names the templates themselves choose (ACLs, views, rules, pools): values, not keywords
 TEMPLATE_NAMES = {"netops-view", "netops-pool", "NETOPS-MGMT", "NETOPS-SNMP", "NETOPS-VIEW", "netops-manage",
-                  "netops-ntp", "netops-syslog", "netops-snmp-trap", "deny-all", "netops", "local"}
+                  "netops-ntp", "netops-syslog", "netops-snmp-trap", "deny-all", "netops", "local", "netops-mgmt"}
 _IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}(/\d{1,2})?$")
 _NUMBER = re.compile(r"^\d+$")
-_IFNAME = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z-]*\d+(/\d+)*(\.\d+)?$")
+_IFNAME = re.compile(r"^([A-Z][A-Za-z-]*|eth)\d+(/\d+)*(\.\d+)?$")  # GigabitEthernet0/0/1, Vlanif100, eth0
+_VLANS = re.compile(r"^\d+([,-]\d+)+$")  # 100,200-201
 _SECRET = re.compile(r"^<secret:[^>]+>$")
 _VERSION = re.compile(r"^\d+(\.\d+)+$")
+
+
+_NEGATION = {"huawei_vrp": "undo ", "hp_comware": "undo ", "cisco_ios": "no ", "frr": "no "}
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Coverage:
     platform: str
     shapes: list[Shape] = field(default_factory=list)
     seen: dict[Shape, str] = field(default_factory=dict)  # shape -> "corpus file:line"
-    cited: dict[Shape, str] = field(default_factory=dict)  # shape -> reference URL
+    cited: dict[Shape, dict] = field(default_factory=dict)  # shape -> the citation (kind, url, note)
 
     @property
     def missing(self) -> list[Shape]:
@@ -75,7 +79,7 @@ def inventory_values(inv: Inventory) -> set[str]:
 
 def _is_value(token: str, values: set[str]) -> bool:
     return bool(token in values or _IP.match(token) or _NUMBER.match(token) or _IFNAME.match(token)
-                or _SECRET.match(token) or _VERSION.match(token) or "/" in token)
+                or _SECRET.match(token) or _VERSION.match(token) or _VLANS.match(token) or "/" in token)
 
 
 def line_pattern(words: list[str], values: set[str]) -> str:
@@ -150,23 +154,30 @@ def coverage(inv: Inventory) -> dict[str, Coverage]:
         for shape in cov.shapes:
             rx = re.compile(shape.pattern)
             hit = next((where for view, line, where in lines if view == shape.view and rx.match(line)), None)
+            negated = _NEGATION.get(platform)
+            if hit is None and negated and shape.pattern.startswith(f"^{negated}"):
+                # `undo X` / `no X` is valid wherever X is: the platforms' own rule for negation
+                positive = re.compile("^" + shape.pattern[len(negated) + 1:])
+                hit = next((f"{where} (negated)" for view, line, where in lines
+                            if view == shape.view and positive.match(line)), None)
             if hit is not None:
                 cov.seen[shape] = hit
                 continue
             cite = next((c for c in citations() if c["platform"] == platform and c["view"] == shape.view
                          and re.match(c["pattern"], shape.example)), None)
             if cite is not None:
-                cov.cited[shape] = cite["url"]
+                cov.cited[shape] = cite
         result[platform] = cov
     return result
 
 
 def coverage_table(inv: Inventory) -> str:
-    rows = ["| platform | command shapes | seen in a real config | cited reference | neither | coverage |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| platform | command shapes | seen in a public config | cited: reference | cited: example | "
+            "cited: tested | neither | seen or cited |", "|---|---|---|---|---|---|---|---|"]
     for p, cov in coverage(inv).items():
-        rows.append(f"| {p} | {len(cov.shapes)} | {len(cov.seen)} | {len(cov.cited)} | {len(cov.missing)} | "
-                    f"{cov.percent:.0f} % |")
+        kinds = {k: sum(c["kind"] == k for c in cov.cited.values()) for k in ("reference", "example", "tested")}
+        rows.append(f"| {p} | {len(cov.shapes)} | {len(cov.seen)} | {kinds['reference']} | {kinds['example']} | "
+                    f"{kinds['tested']} | {len(cov.missing)} | {cov.percent:.0f} % |")
     return "\n".join(rows)
 
 
@@ -181,5 +192,7 @@ if __name__ == "__main__":
         print(coverage_table(inventory))
         if "-v" in sys.argv:
             for platform, cov in coverage(inventory).items():
+                for shape, where in cov.seen.items():
+                    print(f"SEEN {platform} [{shape.view}] {shape.example}    <- {where}")
                 for shape in cov.missing:
                     print(f"MISSING {platform} [{shape.view}] {shape.example}    {shape.pattern}")
