@@ -14,7 +14,19 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from netops.inventory.model import Device, Flow, Inventory, Role, ZoneKind
+from netops.inventory.model import Device, Endpoint, Flow, Inventory, Role, ZoneKind
+
+# device name -> (this device's port, the far end) for every cable: built once per inventory
+LinkIndex = dict[str, list[tuple[str, Endpoint]]]
+
+
+def link_index(inv: Inventory) -> LinkIndex:
+    """Cables by device, so per-device questions do not scan every cable (10,000 devices)."""
+    index: LinkIndex = {}
+    for link in inv.links:
+        index.setdefault(link.a.device, []).append((link.a.interface, link.b))
+        index.setdefault(link.b.device, []).append((link.b.interface, link.a))
+    return index
 
 
 @dataclass(frozen=True)
@@ -117,35 +129,31 @@ def nat_routes(inv: Inventory, device: Device) -> list[tuple[ipaddress.IPv4Netwo
     return out
 
 
-def mirrors(inv: Inventory, device: Device) -> list[Mirror]:
+def mirrors(inv: Inventory, device: Device, links: LinkIndex | None = None) -> list[Mirror]:
     """Ports of this device cabled to an IDS monitoring interface, with what they observe."""
+    cables = (links if links is not None else link_index(inv)).get(device.name, [])
     out = []
-    for link in inv.links:
-        for mine, other in ((link.a, link.b), (link.b, link.a)):
-            if mine.device != device.name:
-                continue
-            peer = inv.devices.get(other.device)
-            if peer is None or peer.role is not Role.ids:
-                continue
-            peer_port = peer.interface(other.interface)
-            if peer_port is not None and peer_port.addresses:
-                continue  # the IDS's own management port, not its sensor
-            sources = _mirrored(inv, device, mine.interface)
-            if sources:
-                out.append(Mirror(tuple(sources), mine.interface, peer.name))
+    for port, other in cables:
+        peer = inv.devices.get(other.device)
+        if peer is None or peer.role is not Role.ids:
+            continue
+        peer_port = peer.interface(other.interface)
+        if peer_port is not None and peer_port.addresses:
+            continue  # the IDS's own management port, not its sensor
+        sources = _mirrored(inv, device, port, cables)
+        if sources:
+            out.append(Mirror(tuple(sources), port, peer.name))
     return out
 
 
-def _mirrored(inv: Inventory, device: Device, observe: str) -> list[str]:
+def _mirrored(inv: Inventory, device: Device, observe: str, cables: list[tuple[str, Endpoint]]) -> list[str]:
     if device.role is Role.firewall:
         return [i.name for i in device.interfaces
                 if i.name != observe and i.addresses and is_public(inv, device.interface_zone(i) or "")]
-    firewalls = {d.name: d for d in inv.devices.values() if d.role is Role.firewall}
     ports = []
-    for link in inv.links:
-        for mine, other in ((link.a, link.b), (link.b, link.a)):
-            fw = firewalls.get(other.device)
-            if mine.device == device.name and fw is not None and mine.interface != observe \
-                    and other.interface != fw.mgmt_interface:  # the firewall's data ports, not its management
-                ports.append(mine.interface)
+    for port, other in cables:
+        fw = inv.devices.get(other.device)
+        if fw is not None and fw.role is Role.firewall and port != observe \
+                and other.interface != fw.mgmt_interface:  # the firewall's data ports, not its management
+            ports.append(port)
     return sorted(set(ports))

@@ -49,6 +49,7 @@ class ContextCache:
         self._users: dict[str, list[dict[str, Any]]] = {}
         self._snmp: dict[str, dict[str, Any]] = {}
         self.isolated_zones = [z for z in inventory.zones.values() if zone_policy.is_isolated(z)]
+        self.links = boundary.link_index(inventory)
 
     def zone(self, name: str) -> dict[str, Any]:
         ctx = self._zones.get(name)
@@ -193,7 +194,7 @@ def build_context(inv: Inventory, device: Device, cache: ContextCache) -> dict[s
                    key=lambda v: v["id"])
     data = device.data
     release, flags = release_context(device)
-    mirrors = boundary.mirrors(inv, device)
+    mirrors = boundary.mirrors(inv, device, cache.links)
     observe = {m.observe for m in mirrors}
     routes = [route_context(r) for r in device.routes]
     for block, hop, firewall in boundary.nat_routes(inv, device):
