@@ -50,6 +50,15 @@ class ContextCache:
         self._snmp: dict[str, dict[str, Any]] = {}
         self.isolated_zones = [z for z in inventory.zones.values() if zone_policy.is_isolated(z)]
         self.links = boundary.link_index(inventory)
+        self._releases: dict[tuple[str, str | None], tuple[Release | None, dict[str, bool]]] = {}
+
+    def release(self, device: Device) -> tuple[Release | None, dict[str, bool]]:
+        """Parsed once per (platform, release text): thousands of villages share one."""
+        key = (device.platform.value, device.software)
+        found = self._releases.get(key)
+        if found is None:
+            found = self._releases[key] = release_context(device)
+        return found
 
     def zone(self, name: str) -> dict[str, Any]:
         ctx = self._zones.get(name)
@@ -193,7 +202,7 @@ def build_context(inv: Inventory, device: Device, cache: ContextCache) -> dict[s
     vlans = sorted(({"id": v.id, "name": v.name, "description": v.description} for v in device.vlans),
                    key=lambda v: v["id"])
     data = device.data
-    release, flags = release_context(device)
+    release, flags = cache.release(device)
     mirrors = boundary.mirrors(inv, device, cache.links)
     observe = {m.observe for m in mirrors}
     routes = [route_context(r) for r in device.routes]
