@@ -113,10 +113,10 @@ def config_lines(text: str, platform: str, skip: set[int] = frozenset()) -> list
     return out
 
 
-def rendered_shapes(inv: Inventory) -> dict[str, list[Shape]]:
+def rendered_shapes(inv: Inventory, templates_dir: Path | None = None) -> dict[str, list[Shape]]:
     values = inventory_values(inv)
     shapes: dict[str, dict[tuple[str, str], Shape]] = {p: {} for p in PLATFORMS}
-    for r in render_devices(inv):
+    for r in render_devices(inv, templates_dir=templates_dir):
         if r.config is None or r.platform not in shapes:
             continue
         for view, line, _ in config_lines(r.config, r.platform, answer_lines(r.platform, r.config)):
@@ -146,9 +146,9 @@ def corpus_lines(platform: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def coverage(inv: Inventory) -> dict[str, Coverage]:
+def coverage(inv: Inventory, templates_dir: Path | None = None) -> dict[str, Coverage]:
     result = {}
-    for platform, shapes in rendered_shapes(inv).items():
+    for platform, shapes in rendered_shapes(inv, templates_dir).items():
         cov = Coverage(platform, sorted(shapes, key=lambda s: (s.view, s.pattern)))
         lines = corpus_lines(platform)
         for shape in cov.shapes:

@@ -52,14 +52,17 @@ def test_every_citation_is_used_and_well_formed(coverage):
         assert id(cite) in used, f"citation matches no rendered shape (stale): {cite['pattern']}"
 
 
-def test_a_command_no_source_knows_is_reported(inventory):
-    """Hostile: a template line nobody has seen must show up as missing, not pass."""
-    values = cs.inventory_values(inventory)
-    pattern = cs.line_pattern("snmp-agent frobnicate everything".split(), values)
-    lines = cs.corpus_lines("huawei_vrp")
-    assert not any(re.match(pattern, line) for _, line, _ in lines)
-    assert not any(c["platform"] == "huawei_vrp" and re.match(c["pattern"], "snmp-agent frobnicate everything")
-                   and c["view"] == "system" and c["pattern"].startswith("^snmp-agent frob") for c in cs.citations())
+def test_a_command_no_source_knows_is_reported(inventory, tmp_path):
+    """Hostile: a template line nobody has seen, in a copy of the templates, must come out missing."""
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(cs.CORPUS.parents[2] / "templates", templates)
+    macros = templates / "huawei_vrp" / "_macros.j2"
+    macros.write_text(macros.read_text().replace("snmp-agent trap enable\n", "snmp-agent trap enable\n"
+                                                 "snmp-agent frobnicate everything\n", 1))
+    cov = cs.coverage(inventory, templates)["huawei_vrp"]
+    assert [s.example for s in cov.missing] == ["snmp-agent frobnicate everything"]
 
 
 def test_shapes_keep_keywords_and_abstract_values(inventory):
