@@ -30,6 +30,7 @@ class ParsedConfig:
     interfaces: dict[str, list[ipaddress.IPv4Interface]] = field(default_factory=dict)
     routes: list[tuple[ipaddress.IPv4Network, ipaddress.IPv4Address]] = field(default_factory=list)
     rules: list[dict[str, list[str]]] = field(default_factory=list)  # USG security-policy rules in order
+    discards: list[ipaddress.IPv4Network] = field(default_factory=list)  # routes to NULL0
 
 
 def _mask(ip: str, mask: str) -> ipaddress.IPv4Interface:
@@ -75,6 +76,8 @@ def parse_config(platform: str, text: str) -> ParsedConfig:
         if words[0] == "ip" and len(words) > 2 and words[1] in ("route", "route-static") and current is None:
             if platform == "frr":
                 parsed.routes.append((ipaddress.IPv4Network(words[2]), ipaddress.IPv4Address(words[3])))
+            elif words[4] == "NULL0":  # a discard route (the NAT block on a firewall)
+                parsed.discards.append(ipaddress.IPv4Network(f"{words[2]}/{words[3]}"))
             else:
                 parsed.routes.append((ipaddress.IPv4Network(f"{words[2]}/{words[3]}"),
                                       ipaddress.IPv4Address(words[4])))

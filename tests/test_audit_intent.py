@@ -168,7 +168,7 @@ links:
 
 def test_boundary_without_ids(tmp_path):
     inv = copy_sample(tmp_path)
-    for old in ("- a: fw-1:GigabitEthernet1/0/2\n  b: ids-1:eth1\n  media: cat5e_shielded\n",
+    for old in ("- a: ex-core-1:GigabitEthernet5/0/10\n  b: ids-1:eth1\n  media: cat5e_shielded\n",
                 "- a: ex-core-1:GigabitEthernet5/0/5\n  b: ids-1:eth0\n  media: cat5e_shielded\n"):
         replace_in(inv / "links.yaml", old, "")
     finding = results(audit(inv), "intent.ids-coverage")["internet-edge (extranet | internet)"]

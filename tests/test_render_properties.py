@@ -7,6 +7,7 @@ import pytest
 from netops.inventory import load_inventory
 from netops.inventory.generate import write as generate_network
 from netops.render import Renderer, render_devices
+from netops.render.boundary import nat_routes
 from netops.render.zone_policy import LOCAL_ZONE, is_isolated
 from tests.render_support import SAMPLE, extended_inventory_dir, parse_config
 
@@ -67,9 +68,16 @@ def test_every_rendered_interface_address_matches_the_inventory(inventory, parse
 
 
 def test_rendered_routes_are_exactly_the_inventory_routes(inventory, parsed):
+    """Plus, on a public-zone router, the route of each NAT firewall's public block (and nothing else)."""
     for name, p in parsed.items():
-        expected = [(r.prefix, r.next_hop) for r in inventory.devices[name].routes]
+        device = inventory.devices[name]
+        expected = [(r.prefix, r.next_hop) for r in device.routes]
+        expected += [(block, hop) for block, hop, _ in nat_routes(inventory, device)]
         assert p.routes == expected, name
+        assert p.discards == ([device.nat.public] if device.nat else []), name
+    assert (nat_routes(inventory, inventory.devices["inet-rt-1"])
+            == [(inventory.devices["fw-1"].nat.public, inventory.devices["fw-1"].interface("GigabitEthernet1/0/1")
+                 .addresses[0].ip, "fw-1")])
 
 
 def test_no_isolated_device_has_a_default_route_or_a_route_outside_its_zone(inventory, parsed):

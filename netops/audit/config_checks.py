@@ -8,6 +8,7 @@ check that applies to it: nothing is passed unseen.
 from __future__ import annotations
 
 import ipaddress
+from netops.audit import boundary_config
 from netops.audit.config_files import LoadedConfig
 from netops.audit.configs import PARSERS
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
@@ -51,7 +52,9 @@ def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRule
         checks.append("config.snmp-v3")
     if firewall_boundaries_of(d, policy):
         checks += ["config.firewall-default-deny", "config.firewall-no-any-any", "config.firewall-flows",
-                   "config.boundary-logging"]
+                   "config.boundary-logging", boundary_config.NAT_CHECK]
+    if boundary_config.ids_mirror_applies(d, inv, policy):
+        checks.append(boundary_config.MIRROR_CHECK)
     return checks
 
 
@@ -364,4 +367,6 @@ CHECKS = {
     "config.firewall-no-any-any": check_any_any,
     "config.firewall-flows": check_flows,
     "config.boundary-logging": check_logging,
+    boundary_config.NAT_CHECK: boundary_config.check_boundary_nat,
+    boundary_config.MIRROR_CHECK: boundary_config.check_ids_mirror,
 }

@@ -15,7 +15,7 @@ from netops.commands.common import InventoryOption, JsonOption, console, invento
 from netops.inventory import load_inventory
 from netops.render import RenderError, RenderResult, Renderer, select_devices
 from netops.render.environment import TEMPLATES_ENV
-from netops.render.files import ConfigCheck, check_configs, write_configs
+from netops.render.files import ConfigCheck, check_configs, write_configs, write_day0
 from netops.secrets import SecretResolver, secrets_file_path
 
 DEFAULT_OUT = Path("out/configs")
@@ -30,6 +30,8 @@ def render(
                                          metavar="DIR"),
     with_secrets: bool = typer.Option(False, "--with-secrets", help="Resolve secrets (env or secrets file) into the files, written mode 0600."),
     stdout: bool = typer.Option(False, "--stdout", help="Print the configurations instead of writing files (placeholders only)."),
+    day0: bool = typer.Option(False, "--day0", help="Also write <device>.day0.txt: the console bootstrap "
+                              "(SSH host key with its prompts, paste, save); with --stdout print it instead."),
     templates: Optional[Path] = typer.Option(None, "--templates", envvar=TEMPLATES_ENV, show_default=False,
                                              help="Templates directory (default: ./templates, then the project's)."),
     inventory: Optional[Path] = InventoryOption,
@@ -58,20 +60,23 @@ def render(
         checks = check_configs(results, check, complete=complete)
         _report_check(checks, check, json_out)
         raise typer.Exit(0 if all(c.status == "same" for c in checks) else 1)
+    procedures = {r.device: renderer.day0(r.device) for r in results if r.status == "rendered"} if day0 else {}
     if stdout:
         for r in results:
             if r.config is not None:
-                typer.echo(r.config, nl=False)
+                typer.echo(procedures.get(r.device) or r.config, nl=False)
         _report_failures(results)
         raise typer.Exit(1 if failed else 0)
 
     written = {w.device: w for w in write_configs(results, out, with_secrets=with_secrets)}
+    day0_paths = write_day0(procedures, out) if day0 else []
     if json_out:
         print_json({
             "out": str(out), "with_secrets": with_secrets,
             "rendered": sum(r.status == "rendered" for r in results),
             "skipped": sum(r.status == "skipped" for r in results), "failed": failed,
             "changed": sum(w.changed for w in written.values()),
+            "day0": [str(p) for p in day0_paths],
             "devices": [{"device": r.device, "platform": r.platform, "role": r.role, "status": r.status,
                          "template": r.template, "reason": r.reason,
                          "path": str(written[r.device].path) if r.device in written else None,
@@ -80,6 +85,8 @@ def render(
         })
     else:
         _summary(results, written, out, with_secrets)
+        if day0_paths:
+            console().print(f"wrote {len(day0_paths)} day-0 procedure(s) (<device>.day0.txt)")
     raise typer.Exit(1 if failed else 0)
 
 

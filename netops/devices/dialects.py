@@ -89,7 +89,8 @@ VRP = Dialect(
     negate="undo ",
     block_end=("quit", "return"),
     separators=("#",),
-    noise=(r"^!Software Version", r"^!Last configuration was", r"^!Time:", r"^\s*$"),
+    # `Y` lines answer a [Y/N] prompt in rendered files (netops/render/prompts.py): never config
+    noise=(r"^!Software Version", r"^!Last configuration was", r"^!Time:", r"^\s*$", r"^\s*Y$"),
     error_pattern=r"^\s*Error:",
     save_command="save",
     save_question=r"[Cc]ontinue\?|\[Y/N\]",

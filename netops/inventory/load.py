@@ -214,7 +214,7 @@ def _resolve_device(raw: dict[str, Any], defaults: dict, groups: dict[str, dict]
         resolved["interfaces"] = _expand_own(resolved["interfaces"], report)
     dtype = types.get(resolved.get("device_type")) if isinstance(resolved.get("device_type"), str) else None
     if dtype is not None:
-        for key in ("platform", "manufacturer", "model", "capacity_w"):
+        for key in ("platform", "manufacturer", "model", "software", "capacity_w"):
             if key not in resolved and dtype.get(key) is not None:
                 resolved[key] = dtype[key]
         ports = type_ports.get(dtype["name"], [])

@@ -373,6 +373,7 @@ class DeviceType(Model):
     capacity_w: PositiveWatts | None = None  # UPS/EPS output rating
     wireless: bool = False
     uplink: IfName | None = None  # the port a bulk-loaded village cables to its town
+    software: SafeText | None = None  # release the devices run, e.g. "VRP V200R021C10" (docs/render.md)
     interfaces: list[InterfaceTemplate] = Field(default_factory=list)
 
 
@@ -386,6 +387,13 @@ class Route(Model):
     prefix: IPv4Net
     next_hop: IPv4
     description: SafeText | None = None
+
+
+class DeviceNat(Model):
+    """A boundary firewall's NAT: the public block routed to it, and how private flows leave."""
+
+    public: IPv4Net  # public addresses the Internet routes to this firewall (published services, pool)
+    source: Literal["easy-ip", "pool"] = "easy-ip"  # pool: the public block's addresses, port-translated
 
 
 class PowerFeed(Model):
@@ -412,6 +420,7 @@ class Device(Model):
     device_type: Name | None = None
     manufacturer: SafeText | None = None
     model: SafeText | None = None
+    software: SafeText | None = None  # defaults to the device type's release
     site: Name
     location: Name | None = None
     rack: Name | None = None
@@ -426,6 +435,7 @@ class Device(Model):
     interfaces: list[Interface] = Field(default_factory=list)
     vlans: list[Vlan] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
+    nat: DeviceNat | None = None  # boundary firewalls: NAT toward the Internet (docs/render.md)
     power: list[PowerFeed] = Field(default_factory=list)
     capacity_w: PositiveWatts | None = None  # UPS/EPS output rating
     groups: list[Name] = Field(default_factory=list)
@@ -555,6 +565,7 @@ class Flow(Model):
     destinations: list[IPv4Net | Literal["any"]] = ["any"]
     protocol: Literal["tcp", "udp", "icmp", "any"] = "tcp"
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    public_address: IPv4 | None = None  # inbound from the Internet: the address the service is published on
     description: SafeText | None = None
 
 

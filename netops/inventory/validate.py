@@ -470,6 +470,43 @@ def _keystroke_message(key: str, platform: Platform) -> str:
             "be entered as written): remove it")
 
 
+def check_releases(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    """A declared software release must be one the templates are written for (docs/render.md)."""
+    from netops.render.releases import ReleaseError, parse_release  # the renderer owns the table
+    for t in inv.device_types.values():
+        if t.software is not None:
+            try:
+                parse_release(t.software, t.platform.value)
+            except ReleaseError as exc:
+                yield loc.problem(loc.at("device_types", t.name, "software"), str(exc))
+    for d in inv.devices.values():
+        dtype = inv.device_types.get(d.device_type or "")
+        if d.software is None or (dtype is not None and dtype.software == d.software):
+            continue  # inherited from the type: reported there once
+        try:
+            parse_release(d.software, d.platform.value)
+        except ReleaseError as exc:
+            yield loc.problem(loc.device(d.name, "software"), str(exc))
+
+
+def check_nat(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    """Published addresses lie in a firewall's public block; NAT is declared on firewalls only."""
+    blocks = {d.name: d.nat.public for d in inv.devices.values() if d.nat is not None}
+    for d in inv.devices.values():
+        if d.nat is not None and d.role is not Role.firewall:
+            yield loc.problem(loc.device(d.name, "nat"), f"nat is for boundary firewalls, not a {d.role.value}")
+    for k, flow in enumerate(inv.flows):
+        if flow.public_address is None:
+            continue
+        if not any(flow.public_address in block for block in blocks.values()):
+            yield loc.problem(("flows", k, "public_address"),
+                              f"{flow.public_address} is in no firewall's nat.public block "
+                              f"({', '.join(f'{n}: {b}' for n, b in blocks.items()) or 'no firewall declares nat'})")
+        if len(flow.destinations) != 1 or flow.destinations[0] == "any" or flow.destinations[0].prefixlen != 32:
+            yield loc.problem(("flows", k, "destinations"),
+                              "a published flow (public_address) needs exactly one destination host (/32)")
+
+
 CHECKS: tuple[Check, ...] = (
     check_references,
     check_racks,
@@ -481,6 +518,8 @@ CHECKS: tuple[Check, ...] = (
     check_zones_of_devices,
     check_routes,
     check_keystrokes,
+    check_releases,
+    check_nat,
 )
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from netops.inventory.model import Device, Interface, Inventory, Role
 from netops.render.errors import RenderError, RouteOutsideZone
+from netops.render.releases import Release, ReleaseError, features, parse_release
 from netops.render.secret_values import SecretValues
-from netops.render import zone_policy
+from netops.render import boundary, zone_policy
 
 FRR_VERSION = "8.4.4"  # the Debian bookworm FRR the lab runs; a device may say otherwise in data.frr_version
 
@@ -48,6 +49,16 @@ class ContextCache:
         self._users: dict[str, list[dict[str, Any]]] = {}
         self._snmp: dict[str, dict[str, Any]] = {}
         self.isolated_zones = [z for z in inventory.zones.values() if zone_policy.is_isolated(z)]
+        self.links = boundary.link_index(inventory)
+        self._releases: dict[tuple[str, str | None], tuple[Release | None, dict[str, bool]]] = {}
+
+    def release(self, device: Device) -> tuple[Release | None, dict[str, bool]]:
+        """Parsed once per (platform, release text): thousands of villages share one."""
+        key = (device.platform.value, device.software)
+        found = self._releases.get(key)
+        if found is None:
+            found = self._releases[key] = release_context(device)
+        return found
 
     def zone(self, name: str) -> dict[str, Any]:
         ctx = self._zones.get(name)
@@ -117,7 +128,7 @@ def route_context(route) -> dict[str, Any]:
             "description": route.description, "default": route.prefix.prefixlen == 0}
 
 
-def firewall_context(inv: Inventory, device: Device) -> dict[str, Any]:
+def firewall_context(inv: Inventory, device: Device, observe: set[str]) -> dict[str, Any]:
     zones = zone_policy.firewall_zones(inv, device)
     rules = []
     for r in zone_policy.firewall_rules(inv, device):
@@ -127,8 +138,51 @@ def firewall_context(inv: Inventory, device: Device) -> dict[str, Any]:
             "services": [{"protocol": s.protocol, "port": s.port} for s in r.services],
             "description": r.description, "flow": r.flow,
         })
-    return {"zones": [{"name": z.name, "priority": z.priority, "interfaces": list(z.interfaces)} for z in zones],
-            "rules": rules}
+    return {"zones": [{"name": z.name, "priority": z.priority,
+                       "interfaces": [i for i in z.interfaces if i not in observe]} for z in zones],
+            "rules": rules, "nat": nat_context(inv, device)}
+
+
+def nat_context(inv: Inventory, device: Device) -> dict[str, Any] | None:
+    """Source NAT of private flows to the Internet and the services published on public addresses."""
+    snat = boundary.source_nat(inv, device)
+    servers = boundary.published(inv, device)
+    if not snat and not servers:
+        return None
+    if device.nat is None:
+        raise RenderError(f"flows {', '.join(n.name for n in snat)} leave private zones for the Internet "
+                          "through this firewall: declare its nat (public block) in the inventory")
+    block = device.nat.public
+    hosts = list(block.hosts())
+    pool_addresses = [h for h in hosts if h not in {s.public for s in servers}]
+    if device.nat.source == "pool" and not pool_addresses:
+        raise RenderError(f"nat.public {block} has no address left for the source pool")
+    for rule in snat:
+        if rule.egress is None:
+            raise RenderError(f"flow {rule.name}: the firewall has no addressed interface in zone {rule.to_zone}")
+    return {
+        "public": network(block), "mode": device.nat.source,
+        "pool": {"name": "netops-pool", "first": str(pool_addresses[0]), "last": str(pool_addresses[-1])}
+        if device.nat.source == "pool" else None,
+        "source": [{"name": r.name, "from_zone": r.from_zone, "to_zone": r.to_zone, "egress": r.egress,
+                    "sources": [network(n) for n in r.sources]} for r in snat],
+        "servers": [{"name": s.name, "zone": s.zone, "protocol": s.protocol, "public": str(s.public),
+                     "inside": str(s.inside), "port": s.port} for s in servers],
+    }
+
+
+def release_context(device: Device) -> tuple[Release | None, dict[str, bool]]:
+    """The device's software release and the syntax facts that follow from it (docs/render.md)."""
+    if device.software is None:
+        if device.platform.value in ("huawei_vrp", "hp_comware"):
+            raise RenderError(f"{device.platform.value} syntax differs by release and the device names none: "
+                              "set software on its device type, e.g. 'VRP V200R021C10' (docs/render.md)")
+        return None, {}
+    try:
+        release = parse_release(device.software, device.platform.value)
+    except ReleaseError as exc:
+        raise RenderError(str(exc)) from None
+    return release, features(release)
 
 
 def _sys_location(device: Device) -> str:
@@ -148,6 +202,14 @@ def build_context(inv: Inventory, device: Device, cache: ContextCache) -> dict[s
     vlans = sorted(({"id": v.id, "name": v.name, "description": v.description} for v in device.vlans),
                    key=lambda v: v["id"])
     data = device.data
+    release, flags = cache.release(device)
+    mirrors = boundary.mirrors(inv, device, cache.links)
+    observe = {m.observe for m in mirrors}
+    routes = [route_context(r) for r in device.routes]
+    for block, hop, firewall in boundary.nat_routes(inv, device):
+        if not any(r["prefix"] == str(block) for r in routes):
+            routes.append({**network(block), "prefix": str(block), "next_hop": str(hop),
+                           "description": f"NAT block of {firewall}", "default": False})
     return {
         "hostname": device.name,
         "device": {
@@ -163,8 +225,12 @@ def build_context(inv: Inventory, device: Device, cache: ContextCache) -> dict[s
         "vlans": vlans,
         "vlan_ids": [v["id"] for v in vlans],
         "interfaces": interfaces,
-        "routes": [route_context(r) for r in device.routes],
-        "firewall": firewall_context(inv, device) if device.role is Role.firewall else None,
-        "frr_version": str(data.get("frr_version", FRR_VERSION)),
+        "routes": routes,
+        "firewall": firewall_context(inv, device, observe) if device.role is Role.firewall else None,
+        "mirrors": [{"sources": list(m.sources), "observe": m.observe, "ids": m.ids} for m in mirrors],
+        "release": {"family": release.family, "version": release.version, "text": str(release)} if release else None,
+        "features": flags,
+        "frr_version": str(data.get("frr_version", release.version if release and release.family == "FRR"
+                                    else FRR_VERSION)),
         "secrets_resolved": cache.secrets.resolved,
     }

@@ -80,6 +80,17 @@ def write_configs(results: Iterable[RenderResult], out_dir: Path, *, with_secret
     return written
 
 
+def write_day0(procedures: dict[str, str], out_dir: Path) -> list[Path]:
+    """`<device>.day0.txt` beside each configuration (no secrets in them: plain 0644 files)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for device, text in procedures.items():
+        path = config_path(out_dir, device).with_suffix(".day0.txt")
+        _write(path, text, False)
+        paths.append(path)
+    return paths
+
+
 CheckStatus = Literal["same", "differs", "missing", "stale", "failed"]
 
 

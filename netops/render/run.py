@@ -64,6 +64,15 @@ class Renderer:
             raise RenderError(f"no device named '{name}' in the inventory")
         return device
 
+    def day0(self, name: str) -> str:
+        """The device's day-0 bootstrap procedure (host key with its prompts, paste, save)."""
+        from netops.render.context import release_context
+        from netops.render.day0 import day0_text
+
+        device = self.device(name)
+        release, _ = release_context(device)
+        return day0_text(device, release)
+
     def template_for(self, device: Device) -> str:
         return choose_template(device, self._available)
 

@@ -23,7 +23,11 @@ PARSERS: dict[str, Callable[[str], ParsedConfig]] = {
 def parse_config(platform: str, text: str) -> ParsedConfig | None:
     """None when netops has no parser for the platform."""
     parser = PARSERS.get(platform)
-    return parser(text) if parser is not None else None
+    if parser is None:
+        return None
+    parsed = parser(text)
+    parsed.source_text = text
+    return parsed
 
 
 __all__ = ["PARSERS", "ParsedConfig", "parse_config"]

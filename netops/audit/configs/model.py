@@ -87,3 +87,4 @@ class ParsedConfig:
     rules: list[PolicyRule] | None = None  # None: no security policy in this configuration
     default_action: tuple[str, Line] | None = None
     lines: int = 0
+    source_text: str = field(default="", repr=False)  # for checks with their own readers (boundary_config)
