@@ -11,7 +11,7 @@ import ipaddress
 from netops.audit.config_files import LoadedConfig
 from netops.audit.configs import PARSERS
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
-from netops.audit.findings import Finding, failed, passed, unknown
+from netops.audit.findings import Finding, Verdict, failed, passed, unknown
 from netops.audit.intent import address_zone_problem
 from netops.audit.policy import FirewallBoundary, InlineFlow, Policy, boundary_flows, snmpv3_zones, untrusted_zone
 from netops.audit.zone_rules import ZoneRules
@@ -71,10 +71,12 @@ def audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dic
         assert loaded is not None and loaded.parsed is not None
         cfg = loaded.parsed
         where = dict(observed_at=loaded.observed_at, source=loaded.path)
-        findings.append(passed("config.evidence", d.name, f"{cfg.platform} configuration, {cfg.lines} lines",
-                               evidence=[f"{loaded.path} sha256 {loaded.sha256}"], **where))
+        evidence = [f"{loaded.path} sha256 {loaded.sha256}"] + ([f"commit {loaded.commit}"] if loaded.commit else [])
+        findings.append(passed("config.evidence", d.name, f"{cfg.platform} configuration, {cfg.lines} lines, "
+                               f"complete, naming {d.name}, chosen by {loaded.ranked_by or 'file'}",
+                               evidence=evidence + cfg.relocated, **where))
         for check in checks:
-            finding = CHECKS[check](d, cfg, inv, policy, rules)
+            finding = unplaced(CHECKS[check](d, cfg, inv, policy, rules), cfg)
             finding.observed_at = loaded.observed_at
             finding.source = finding.source or loaded.path
             findings.append(finding)
@@ -82,16 +84,37 @@ def audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dic
 
 
 def _evidence_problem(d: Device, loaded: LoadedConfig | None, source: str) -> str | None:
+    """Why this file is not evidence about this device: missing, unreadable, ambiguous, another
+    dialect, incomplete, another device's, or without an interface the inventory addresses or zones."""
     if loaded is None:
         return f"no configuration for {d.name} in {source}"
     if loaded.error is not None or loaded.parsed is None:
         return loaded.error or "unreadable configuration"
+    if loaded.problems:
+        return f"{loaded.path}: {'; '.join(loaded.problems)}"
     hostname = loaded.parsed.hostname
-    if hostname is not None and hostname.lower().split(".")[0] != d.name.lower().split(".")[0]:
+    if hostname != d.name:
         return f"{loaded.path} is the configuration of '{hostname}', not {d.name}"
-    if not loaded.parsed.interfaces and hostname is None:
-        return f"{loaded.path} does not look like a {d.platform.value} configuration (no hostname, no interface)"
+    configured = {name.lower() for name in loaded.parsed.interfaces}
+    missing = [i.name for i in d.interfaces if (i.addresses or i.zone is not None) and i.name.lower() not in configured]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        return (f"{loaded.path} lacks interface(s) the inventory addresses or zones: {shown} "
+                "(truncated, or not this device's configuration)")
     return None
+
+
+def unplaced(finding: Finding, cfg: ParsedConfig) -> Finding:
+    """A PASS over a configuration holding lines of the check's kind that the audit could not place
+    or read is not a PASS: UNKNOWN, naming the lines."""
+    kind = UNPLACED_KIND.get(finding.check)
+    lines = cfg.unplaced.get(kind, []) if kind else []
+    if not lines or finding.verdict is not Verdict.PASS:
+        if lines:
+            finding.evidence += [f"{line} (not placed)" for line in lines]
+        return finding
+    return unknown(finding.check, finding.target, f"{len(lines)} {kind} line(s) the audit cannot place or read",
+                   evidence=[str(line) for line in lines] + finding.evidence, source=finding.source)
 
 
 # --- per-device checks ----------------------------------------------------------------------
@@ -152,6 +175,9 @@ def check_telnet(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, r
     check = "config.no-telnet"
     state = cfg.telnet
     evidence = [str(line) for line in state.evidence]
+    if cfg.http.enabled is True:
+        return failed(check, d.name, "the plain-HTTP management server is enabled: passwords would cross the "
+                                     "network in clear", evidence=[str(line) for line in cfg.http.evidence] + evidence)
     if state.enabled is True:
         return failed(check, d.name, "telnet is enabled: management passwords would cross the network in clear",
                       evidence=evidence)
@@ -354,6 +380,16 @@ def check_logging(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, 
     return failed(check, d.name, f"logs go to {', '.join(str(ip) for ip, _ in cfg.loghosts)}, not to the "
                                  f"declared collectors {', '.join(map(str, sorted(collectors)))}", evidence=hosts)
 
+
+# which kind of unplaced line (ParsedConfig.unplaced) makes a check UNKNOWN
+UNPLACED_KIND = {
+    "config.route-isolation": "route",
+    "config.no-telnet": "telnet",
+    "config.snmp-v3": "snmp",
+    "config.firewall-default-deny": "firewall",
+    "config.firewall-no-any-any": "firewall",
+    "config.firewall-flows": "firewall",
+}
 
 CHECKS = {
     "config.address-in-zone": check_addresses,

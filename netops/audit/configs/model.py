@@ -87,3 +87,12 @@ class ParsedConfig:
     rules: list[PolicyRule] | None = None  # None: no security policy in this configuration
     default_action: tuple[str, Line] | None = None
     lines: int = 0
+    # Security-relevant lines the parser could not place or read, by the check they concern
+    # (route, telnet, snmp, firewall): that check is UNKNOWN, never PASS.
+    unplaced: dict[str, list[Line]] = field(default_factory=dict)
+    relocated: list[str] = field(default_factory=list)  # lines applied where the device applies them
+    nat: list[Line] = field(default_factory=list)  # NAT commands, wherever they stood
+    http: TelnetState = field(default_factory=lambda: TelnetState(None))  # plain-HTTP management server
+
+    def cannot_place(self, kind: str, line: Line, why: str) -> None:
+        self.unplaced.setdefault(kind, []).append(Line(line.number, f"{line.text} ({why})"))
