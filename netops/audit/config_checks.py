@@ -51,7 +51,7 @@ def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRule
         checks.append("config.snmp-v3")
     if firewall_boundaries_of(d, policy):
         checks += ["config.firewall-default-deny", "config.firewall-no-any-any", "config.firewall-flows",
-                   "config.boundary-logging"]
+                   "config.firewall-local", "config.boundary-logging"]
     return checks
 
 
@@ -364,6 +364,64 @@ def check_flows(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, ru
     return passed(check, d.name, f"{len(matched)} permit(s), each an allowed flow", evidence=matched + notes)
 
 
+def _untrusted_zones(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy) -> tuple[set[str], list[str]]:
+    """Firewall zones bound to an interface of a boundary's untrusted inventory zone, and what could not be mapped."""
+    zmap = _zone_map(d, cfg)
+    found: set[str] = set()
+    unsure: list[str] = []
+    for b in firewall_boundaries_of(d, policy):
+        outside = untrusted_zone(b, inv)
+        mine = {sz for sz, zones in zmap.items() if outside in zones}
+        if not mine:
+            unsure.append(f"no firewall zone is bound to an interface of zone '{outside}'")
+        found |= mine
+    return found, unsure
+
+
+def _reaches_local(rule: PolicyRule, cfg: ParsedConfig) -> bool:
+    """Zone `local` is the firewall itself; a rule with no destination zone reaches it when its
+    destinations include one of the firewall's own addresses (or are any)."""
+    if "local" in rule.destination_zones:
+        return True
+    if rule.destination_zones:
+        return False
+    if rule.destinations is None:
+        return True
+    own = [addr.ip for intf in cfg.interfaces.values() for addr, _ in intf.addresses]
+    return any(ip in net for net in rule.destinations for ip in own)
+
+
+def check_local(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, rules: ZoneRules) -> Finding:
+    """The firewall's own plane: a permit from the untrusted side into `local` opens the firewall's
+    management (SSH, SNMP, HTTPS, telnet...) to the Internet, whatever the service."""
+    check = "config.firewall-local"
+    if cfg.rules is None:
+        return unknown(check, d.name, "no security policy in the configuration")
+    untrusted, unsure = _untrusted_zones(d, cfg, inv, policy)
+    bad, notes = [], []
+    for rule in cfg.rules:
+        if not rule.enabled or rule.action != "permit":
+            continue
+        from_outside = not rule.source_zones or bool(set(rule.source_zones) & untrusted)
+        if not from_outside or not _reaches_local(rule, cfg):
+            if "local" in rule.destination_zones:
+                notes.append(f"{_rule_text(rule)}: to the firewall from inside")
+            continue
+        if rule.unresolved and "local" not in rule.destination_zones:
+            unsure.append(f"{_rule_text(rule)}: unresolved {', '.join(rule.unresolved)}")
+            continue
+        side = "any zone" if not rule.source_zones else ", ".join(sorted(set(rule.source_zones) & untrusted))
+        bad.append(f"{_rule_text(rule)}: permits {side} (untrusted side) to the firewall itself")
+    if cfg.default_action is not None and cfg.default_action[0] == "permit":
+        bad.append(f"{cfg.default_action[1]}: default action permit lets the untrusted side reach the firewall")
+    if bad:
+        return failed(check, d.name, f"{len(bad)} permit(s) from the untrusted side to the firewall itself",
+                      evidence=bad + unsure + notes)
+    if unsure:
+        return unknown(check, d.name, "the untrusted side of the firewall could not be told", evidence=unsure + notes)
+    return passed(check, d.name, "nothing from the untrusted side reaches the firewall itself", evidence=notes)
+
+
 def check_logging(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, rules: ZoneRules) -> Finding:
     check = "config.boundary-logging"
     collectors = {ip for z in device_zones(d) if z in inv.zones for ip in inv.zones[z].services.syslog}
@@ -389,6 +447,7 @@ UNPLACED_KIND = {
     "config.firewall-default-deny": "firewall",
     "config.firewall-no-any-any": "firewall",
     "config.firewall-flows": "firewall",
+    "config.firewall-local": "firewall",
 }
 
 CHECKS = {
@@ -399,5 +458,6 @@ CHECKS = {
     "config.firewall-default-deny": check_default_deny,
     "config.firewall-no-any-any": check_any_any,
     "config.firewall-flows": check_flows,
+    "config.firewall-local": check_local,
     "config.boundary-logging": check_logging,
 }
