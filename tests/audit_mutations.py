@@ -252,6 +252,9 @@ class Generator:
             bad(f"snmp-global-{line[:40]}", before_end(text, platform, [line]), strict_snmp=strict)
             # under the vty block, which follows the SNMP block: an earlier line would be undone by the
             # rendered `undo snmp-agent sys-info version v1 v2c`, as on the device
+            if "sys-info" not in line:
+                bad(f"snmp-under-iface-{line[:40]}", insert_after(text, lambda x: x == ifaces[0], [" " + line]),
+                    strict_snmp=strict)
             bad(f"snmp-under-vty-{line[:40]}", insert_after(text, lambda x: x.startswith(vty_head(platform)),
                                                            [" " + line]), strict_snmp=strict)
         # 4. truncation: cut after 25/50/75 % of the lines, and just before the end marker

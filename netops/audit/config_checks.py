@@ -197,9 +197,10 @@ def check_snmp(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, rul
     if not state.configured:
         return passed(check, d.name, "no SNMP agent configured")
     weak = sorted(state.versions & {"v1", "v2c"})
-    if weak:
-        return failed(check, d.name, f"SNMP {'/'.join(weak)} in a zone that allows only SNMPv3",
-                      evidence=evidence)
+    if weak or state.legacy:
+        what = f"SNMP {'/'.join(weak)} enabled" if weak else "SNMPv1/v2c communities, groups, users or targets"
+        return failed(check, d.name, f"{what} in a zone that allows only SNMPv3",
+                      evidence=[str(line) for line in state.legacy] + evidence)
     return passed(check, d.name, "SNMPv3 only", evidence=evidence)
 
 

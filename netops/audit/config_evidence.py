@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,7 @@ def discover(directory: Path, devices: set[str]) -> tuple[dict[str, list[Candida
             shown = os.path.relpath(path, root)
             device, when, why = attribute(name, parent, devices)
             if device is None:
-                others.append({"path": shown, "role": "config", "used": False, "reason": why})
+                others.append({"path": shown, "role": "config", "used": False, "reason": why, **_hash(path)})
                 continue
             if when is None:
                 when = _folder_time(folder, root)
@@ -182,14 +183,39 @@ def discover(directory: Path, devices: set[str]) -> tuple[dict[str, list[Candida
     return found, others
 
 
-def _read(cand: Candidate, repo: _Repository | None, others: list[dict[str, Any]]) -> None:
+MAX_BYTES = 64 * 1024 * 1024  # a running configuration is kilobytes; anything this big is not one
+
+
+def read_file(path: str) -> tuple[bytes | None, float | None, str | None]:
+    """(bytes, mtime, error) of a regular file; FIFOs, devices and directories are refused, not opened
+    for reading (a FIFO would block the audit forever)."""
     try:
-        with open(cand.path, "rb") as handle:
-            data: bytes | None = handle.read()
-            mtime = os.fstat(handle.fileno()).st_mtime
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        data, mtime = None, None
-        cand.error = f"cannot read {cand.shown}: {exc.strerror}"
+        return None, None, f"cannot read {path}: {exc.strerror}"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, st.st_mtime, f"{path} is not a regular file"
+        if st.st_size > MAX_BYTES:
+            return None, st.st_mtime, f"{path} is {st.st_size} bytes, more than {MAX_BYTES} (not a configuration)"
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_BYTES + 1), st.st_mtime, None
+    except OSError as exc:
+        return None, None, f"cannot read {path}: {exc.strerror}"
+    finally:
+        os.close(fd)
+
+
+def _hash(path: str) -> dict[str, Any]:
+    data, _, error = read_file(path)
+    if data is None:
+        return {"sha256": None, "bytes": None, "error": error}
+    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _read(cand: Candidate, repo: _Repository | None, others: list[dict[str, Any]]) -> None:
+    data, mtime, cand.error = read_file(str(cand.path))
     rel = cand.shown.replace(os.sep, "/")
     if repo is not None and rel in repo.blobs:
         sha, ct = repo.last.get(rel, (repo.head, 0))

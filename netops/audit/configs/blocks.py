@@ -41,16 +41,22 @@ class BlockSpec:
     owns: dict[str, tuple[Prefix, ...]]  # kind -> child commands it takes (unindented ones too)
     scoped: dict[str, tuple[Prefix, ...]] = field(default_factory=dict)  # kind -> globals valid inside it
     closers: frozenset[str] = frozenset()
+    enters: tuple[Prefix, ...] = ()  # global commands that open a view (the rest of is_global are one-liners)
+    leave: frozenset[str] = frozenset()  # closers that, typed at the global level, leave configuration mode
     _g: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        self._g.update(globals=_index(self.globals_),
+        self._g.update(globals=_index(self.globals_), enters=_index(self.enters),
                        blocks={k: _index(v) for k, v in self.blocks.items()},
                        owns={k: _index(v) for k, v in self.owns.items()},
                        scoped={k: _index(v) for k, v in self.scoped.items()})
 
     def is_global(self, words: list[str]) -> bool:
         return _match(self._g["globals"], words)
+
+    def one_liner(self, words: list[str]) -> bool:
+        """A global command that leaves the CLI at the global level."""
+        return self.is_global(words) and not _match(self._g["enters"], words) and self.kind(words) is None
 
     def kind(self, words: list[str]) -> str | None:
         for kind, index in self._g["blocks"].items():
@@ -65,18 +71,35 @@ class BlockSpec:
         return kind is not None and _match(self._g["scoped"].get(kind, {}), words)
 
 
-def place(nodes: list[Node], spec: BlockSpec) -> tuple[list[Node], list[str]]:
-    """The top-level nodes as the device applies them, and a note per line moved."""
+@dataclass
+class Placement:
+    nodes: list[Node]
+    notes: list[str]
+    ended: Node | None = None  # the closer at which the CLI leaves configuration mode before the file ends
+
+
+def place(nodes: list[Node], spec: BlockSpec) -> Placement:
+    """The top-level nodes as the device applies them, a note per line moved, and where the
+    device stops applying the file: after a relocated line the CLI stands at the global level,
+    where the block's own `exit` (FRR) or `quit` (VRP) leaves configuration mode, so FRR 8.4
+    applies nothing after it (tests/test_audit_frr_placement.py)."""
     out: list[Node] = []
     notes: list[str] = []
+    ended: Node | None = None
     open_block: Node | None = None
     open_kind: str | None = None
+    at_global = True
     for node in nodes:
         words = node.words
         if not words:
             continue
         if len(words) == 1 and words[0] in spec.closers:
+            if at_global and words[0] in spec.leave and ended is None:
+                ended = node
+                notes.append(f"line {node.number}: `{node.text}` at the global level leaves configuration mode: "
+                             "the device applies nothing after it")
             open_block = open_kind = None
+            at_global = True
             continue
         kind = spec.kind(words)
         if kind is None and open_block is not None and not spec.is_global(words):
@@ -87,14 +110,31 @@ def place(nodes: list[Node], spec: BlockSpec) -> tuple[list[Node], list[str]]:
                              f"(line {target.number}): the device applies it there")
                 continue
         out.append(node)
-        if node.children:
-            out += _hoist(node, kind, spec, notes)
-        if kind is not None:
-            open_block, open_kind = node, kind
-        elif spec.is_global(words):
-            open_block = open_kind = None  # a global command returns the CLI to the global view
+        moved = _hoist(node, kind, spec, notes) if node.children else []
+        out += moved
+        if moved:
+            open_block = open_kind = None
+            at_global = True  # the relocated line left the CLI at the global level
+        elif kind is not None or node.children:
+            open_block, open_kind = (node, kind) if kind is not None else (None, None)
+            at_global = False
+        elif spec.one_liner(words):
+            open_block = open_kind = None
+            at_global = True
+        else:
+            at_global = False  # a line netops does not know may have opened a view
     out.sort(key=lambda n: n.number)
-    return out, notes
+    return Placement(out, notes, ended)
+
+
+def stop_here(config, placed: Placement) -> None:  # type: ignore[no-untyped-def]
+    """Lines after the point where the device leaves configuration mode are not applied: every
+    security check is UNKNOWN over such a file (a FAIL it already shows stays FAIL)."""
+    if placed.ended is None:
+        return
+    for kind in ("route", "telnet", "snmp", "firewall"):
+        config.cannot_place(kind, placed.ended.line, "the device leaves configuration mode here and applies "
+                                                     "nothing after it")
 
 
 def _owner(block: Node, kind: str | None, words: list[str], spec: BlockSpec) -> Node | None:
@@ -155,6 +195,10 @@ VRP = BlockSpec(
           "zone": (("add", "interface"),), "acl": (("rule",),)},
     scoped={"interface": (("nat", "server"),), "vty": (("acl",),)},
     closers=frozenset({"quit", "return"}),
+    enters=(("user-interface",), ("line",), ("security-policy",), ("firewall", "zone"), ("ip", "address-set"),
+            ("ip", "service-set"), ("nat-policy",), ("ospf",), ("ospfv3",), ("bgp",), ("isis",), ("rip",), ("ripng",),
+            ("aaa",), ("acl",), ("interface",)),
+    leave=frozenset({"quit"}),
 )
 
 IOS = BlockSpec(
@@ -167,6 +211,8 @@ IOS = BlockSpec(
                         ("ip", "nat")),
           "acl": (("permit",), ("deny",))},
     closers=frozenset({"exit", "end"}),
+    enters=(("line",), ("router",), ("interface",), ("ip", "access-list")),
+    leave=frozenset({"exit"}),
 )
 
 FRR = BlockSpec(
@@ -178,4 +224,6 @@ FRR = BlockSpec(
           "vrf": (("ip", "route"), ("ipv6", "route"))},
     scoped={"vrf": (("ip", "route"), ("ipv6", "route")), "vty": (("password",),)},
     closers=frozenset({"exit", "exit-vrf", "end"}),
+    enters=(("line", "vty"), ("router",), ("interface",), ("vrf",)),
+    leave=frozenset({"exit", "exit-vrf"}),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netops.audit.configs.blocks import IOS, place
+from netops.audit.configs.blocks import IOS, place, stop_here
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
 from netops.audit.configs.tree import ipv4, network, parse_tree, read_interface, walk
 
@@ -15,8 +15,10 @@ _SNMP_BENIGN = {"view", "location", "contact", "enable", "trap-source", "source-
 
 def parse(text: str) -> ParsedConfig:
     nodes, count = parse_tree(text)
-    nodes, notes = place(nodes, IOS)
+    placed = place(nodes, IOS)
+    nodes, notes = placed.nodes, placed.notes
     config = ParsedConfig("cisco_ios", lines=count, relocated=notes)
+    stop_here(config, placed)
     vty_blocks, vty_telnet, vty_closed = 0, [], []
     snmp = SnmpState(False)
     for node in nodes:
@@ -98,19 +100,19 @@ def _snmp(w: list[str], line: Line, snmp: SnmpState, config: ParsedConfig) -> No
     snmp.configured = True
     if len(w) > 1 and w[1] not in _SNMP_BENIGN and w[1] != "community":
         config.cannot_place("snmp", line, "an snmp-server command netops does not know")
-    if len(w) > 1 and w[1] == "community":
-        snmp.versions.add("v1")
-        snmp.versions.add("v2c")
-        snmp.evidence.append(line)
+    if len(w) > 1 and w[1] == "community":  # a community serves SNMPv1 and v2c
+        snmp.versions |= {"v1", "v2c"}
+        snmp.legacy.append(line)
     elif len(w) > 3 and w[1] in ("group", "user"):
         for v in ("v1", "v2c", "v3"):
             if v in w[3:]:
                 snmp.versions.add(v)
-                snmp.evidence.append(line)
+                (snmp.legacy if v != "v3" else snmp.evidence).append(line)
     elif len(w) > 2 and w[1] == "host":
         if "version" in w:
             v = w[w.index("version") + 1] if w.index("version") + 1 < len(w) else "1"
-            snmp.versions.add({"1": "v1", "2c": "v2c", "3": "v3"}.get(v, v))
+            v = {"1": "v1", "2c": "v2c", "3": "v3"}.get(v, v)
         else:
-            snmp.versions.add("v1")  # IOS sends SNMPv1 traps when no version is given
-        snmp.evidence.append(line)
+            v = "v1"  # IOS sends SNMPv1 traps when no version is given
+        snmp.versions.add(v)
+        (snmp.legacy if v != "v3" else snmp.evidence).append(line)

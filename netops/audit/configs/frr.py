@@ -6,7 +6,7 @@ cannot show which SNMP versions are enabled.
 
 from __future__ import annotations
 
-from netops.audit.configs.blocks import FRR, place
+from netops.audit.configs.blocks import FRR, place, stop_here
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
 from netops.audit.configs.tree import ipv4, network, parse_tree, read_interface
 
@@ -16,8 +16,10 @@ _DISCARD = ("blackhole", "reject", "null0", "Null0")
 
 def parse(text: str) -> ParsedConfig:
     nodes, count = parse_tree(text, separators="!")
-    nodes, notes = place(nodes, FRR)
+    placed = place(nodes, FRR)
+    nodes, notes = placed.nodes, placed.notes
     config = ParsedConfig("frr", lines=count, relocated=notes)
+    stop_here(config, placed)
     vty_open: list[Line] = []
     password: list[Line] = []
     agentx: list[Line] = []

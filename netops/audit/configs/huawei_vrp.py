@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 
 from netops.audit.configs import vrp_family
-from netops.audit.configs.blocks import VRP, place
+from netops.audit.configs.blocks import VRP, place, stop_here
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
 from netops.audit.configs.tree import Node, ipv4, network, parse_tree
 
@@ -24,8 +24,10 @@ _ZONE_ALIASES = ("trust", "untrust", "dmz", "local")
 
 def parse(text: str) -> ParsedConfig:
     nodes, count = parse_tree(text)
-    nodes, notes = place(nodes, VRP)
+    placed = place(nodes, VRP)
+    nodes, notes = placed.nodes, placed.notes
     config = ParsedConfig("huawei_vrp", lines=count, relocated=notes)
+    stop_here(config, placed)
     vrp_family.interfaces(nodes, config)
     vrp_family.globals_(nodes, config, ("user-interface vty",))
     vrp_family.default_v3(config.snmp)

@@ -70,6 +70,9 @@ class SnmpState:
     configured: bool | None  # None: the agent lives outside this file (FRR: the host's snmpd)
     versions: set[str] = field(default_factory=set)  # v1, v2c, v3
     evidence: list[Line] = field(default_factory=list)
+    # v1/v2c credentials and targets (communities, v1/v2c groups, users, trap hosts): forbidden where only
+    # SNMPv3 is allowed, whatever `sys-info version` says around them
+    legacy: list[Line] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -194,14 +194,13 @@ def _snmp_line(w: list[str], undo: bool, line: Line, snmp: SnmpState, config: Pa
     elif undo:
         return
     elif sub == "community" and w[2:3] not in (["complexity-check"],):
-        snmp.versions.add("v2c")
-        snmp.evidence.append(line)
-    elif sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c", "v3"):
-        snmp.versions.add(w[2])
+        snmp.legacy.append(line)
+    elif sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
+        snmp.legacy.append(line)
+    elif sub in ("usm-user", "group") and w[2:3] == ["v3"]:
         snmp.evidence.append(line)
     elif sub == "target-host" and ("v1" in w or "v2c" in w):
-        snmp.versions.add("v1" if "v1" in w else "v2c")
-        snmp.evidence.append(line)
+        snmp.legacy.append(line)
     elif sub not in _SNMP_BENIGN:
         config.cannot_place("snmp", line, "an snmp-agent command netops does not know")
 
