@@ -8,6 +8,7 @@ other devices get what `netops render` writes for them.
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 from pathlib import Path
 
@@ -217,13 +218,18 @@ def test_no_config_directory_means_unknown(sample_inventory_dir):
 
 
 def test_config_layouts(tmp_path):
-    from netops.audit.config_files import find_config_files
+    from netops.audit.config_evidence import select_configs
 
     for rel in ("a/fw-1.running.cfg", "wangtai-ex-rt/frr.conf", "backups/ex-core-1/2026-01-01T0900.cfg",
-                "backups/ex-core-1/2026-01-12T0915.cfg", "notes.txt", ".git/fw-1.cfg"):
+                "backups/ex-core-1/2026-01-12T0915.cfg", "notes.txt", ".git-not/fw-1.txt"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
-    found = find_config_files(tmp_path, {"fw-1", "wangtai-ex-rt", "ex-core-1"})
-    assert {k: str(v.relative_to(tmp_path)) for k, v in found.items()} == {
+    os.utime(tmp_path / ".git-not/fw-1.txt", (1_000_000, 1_000_000))
+    selection = select_configs(tmp_path, {"fw-1": "huawei_vrp", "wangtai-ex-rt": "frr", "ex-core-1": "hp_comware"})
+    assert {k: v.path.replace(str(tmp_path) + "/", "") for k, v in selection.configs.items()} == {
         "fw-1": "a/fw-1.running.cfg", "wangtai-ex-rt": "wangtai-ex-rt/frr.conf",
         "ex-core-1": "backups/ex-core-1/2026-01-12T0915.cfg"}
+    considered = {m["path"]: (m["used"], m["reason"]) for m in selection.manifest}
+    assert considered["notes.txt"] == (False, "names no device that needs a configuration")
+    assert considered[".git-not/fw-1.txt"][0] is False and "older" in considered[".git-not/fw-1.txt"][1]
+    assert considered["backups/ex-core-1/2026-01-01T0900.cfg"][1].startswith("older")

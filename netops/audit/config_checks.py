@@ -12,7 +12,7 @@ from netops.audit import boundary_config
 from netops.audit.config_files import LoadedConfig
 from netops.audit.configs import PARSERS
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
-from netops.audit.findings import Finding, failed, passed, unknown
+from netops.audit.findings import Finding, Verdict, failed, passed, unknown
 from netops.audit.intent import address_zone_problem
 from netops.audit.policy import FirewallBoundary, InlineFlow, Policy, boundary_flows, snmpv3_zones, untrusted_zone
 from netops.audit.zone_rules import ZoneRules
@@ -52,7 +52,7 @@ def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRule
         checks.append("config.snmp-v3")
     if firewall_boundaries_of(d, policy):
         checks += ["config.firewall-default-deny", "config.firewall-no-any-any", "config.firewall-flows",
-                   "config.boundary-logging", boundary_config.NAT_CHECK]
+                   "config.firewall-local", "config.boundary-logging", boundary_config.NAT_CHECK]
     if boundary_config.ids_mirror_applies(d, inv, policy):
         checks.append(boundary_config.MIRROR_CHECK)
     return checks
@@ -74,10 +74,12 @@ def audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dic
         assert loaded is not None and loaded.parsed is not None
         cfg = loaded.parsed
         where = dict(observed_at=loaded.observed_at, source=loaded.path)
-        findings.append(passed("config.evidence", d.name, f"{cfg.platform} configuration, {cfg.lines} lines",
-                               evidence=[f"{loaded.path} sha256 {loaded.sha256}"], **where))
+        evidence = [f"{loaded.path} sha256 {loaded.sha256}"] + ([f"commit {loaded.commit}"] if loaded.commit else [])
+        findings.append(passed("config.evidence", d.name, f"{cfg.platform} configuration, {cfg.lines} lines, "
+                               f"complete, naming {d.name}, chosen by {loaded.ranked_by or 'file'}",
+                               evidence=evidence + cfg.relocated, **where))
         for check in checks:
-            finding = CHECKS[check](d, cfg, inv, policy, rules)
+            finding = unplaced(CHECKS[check](d, cfg, inv, policy, rules), cfg)
             finding.observed_at = loaded.observed_at
             finding.source = finding.source or loaded.path
             findings.append(finding)
@@ -85,16 +87,37 @@ def audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dic
 
 
 def _evidence_problem(d: Device, loaded: LoadedConfig | None, source: str) -> str | None:
+    """Why this file is not evidence about this device: missing, unreadable, ambiguous, another
+    dialect, incomplete, another device's, or without an interface the inventory addresses or zones."""
     if loaded is None:
         return f"no configuration for {d.name} in {source}"
     if loaded.error is not None or loaded.parsed is None:
         return loaded.error or "unreadable configuration"
+    if loaded.problems:
+        return f"{loaded.path}: {'; '.join(loaded.problems)}"
     hostname = loaded.parsed.hostname
-    if hostname is not None and hostname.lower().split(".")[0] != d.name.lower().split(".")[0]:
+    if hostname != d.name:
         return f"{loaded.path} is the configuration of '{hostname}', not {d.name}"
-    if not loaded.parsed.interfaces and hostname is None:
-        return f"{loaded.path} does not look like a {d.platform.value} configuration (no hostname, no interface)"
+    configured = {name.lower() for name in loaded.parsed.interfaces}
+    missing = [i.name for i in d.interfaces if (i.addresses or i.zone is not None) and i.name.lower() not in configured]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        return (f"{loaded.path} lacks interface(s) the inventory addresses or zones: {shown} "
+                "(truncated, or not this device's configuration)")
     return None
+
+
+def unplaced(finding: Finding, cfg: ParsedConfig) -> Finding:
+    """A PASS over a configuration holding lines of the check's kind that the audit could not place
+    or read is not a PASS: UNKNOWN, naming the lines."""
+    kind = UNPLACED_KIND.get(finding.check)
+    lines = cfg.unplaced.get(kind, []) if kind else []
+    if not lines or finding.verdict is not Verdict.PASS:
+        if lines:
+            finding.evidence += [f"{line} (not placed)" for line in lines]
+        return finding
+    return unknown(finding.check, finding.target, f"{len(lines)} {kind} line(s) the audit cannot place or read",
+                   evidence=[str(line) for line in lines] + finding.evidence, source=finding.source)
 
 
 # --- per-device checks ----------------------------------------------------------------------
@@ -155,6 +178,9 @@ def check_telnet(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, r
     check = "config.no-telnet"
     state = cfg.telnet
     evidence = [str(line) for line in state.evidence]
+    if cfg.http.enabled is True:
+        return failed(check, d.name, "the plain-HTTP management server is enabled: passwords would cross the "
+                                     "network in clear", evidence=[str(line) for line in cfg.http.evidence] + evidence)
     if state.enabled is True:
         return failed(check, d.name, "telnet is enabled: management passwords would cross the network in clear",
                       evidence=evidence)
@@ -174,9 +200,10 @@ def check_snmp(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, rul
     if not state.configured:
         return passed(check, d.name, "no SNMP agent configured")
     weak = sorted(state.versions & {"v1", "v2c"})
-    if weak:
-        return failed(check, d.name, f"SNMP {'/'.join(weak)} in a zone that allows only SNMPv3",
-                      evidence=evidence)
+    if weak or state.legacy:
+        what = f"SNMP {'/'.join(weak)} enabled" if weak else "SNMPv1/v2c communities, groups, users or targets"
+        return failed(check, d.name, f"{what} in a zone that allows only SNMPv3",
+                      evidence=[str(line) for line in state.legacy] + evidence)
     return passed(check, d.name, "SNMPv3 only", evidence=evidence)
 
 
@@ -341,6 +368,64 @@ def check_flows(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, ru
     return passed(check, d.name, f"{len(matched)} permit(s), each an allowed flow", evidence=matched + notes)
 
 
+def _untrusted_zones(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy) -> tuple[set[str], list[str]]:
+    """Firewall zones bound to an interface of a boundary's untrusted inventory zone, and what could not be mapped."""
+    zmap = _zone_map(d, cfg)
+    found: set[str] = set()
+    unsure: list[str] = []
+    for b in firewall_boundaries_of(d, policy):
+        outside = untrusted_zone(b, inv)
+        mine = {sz for sz, zones in zmap.items() if outside in zones}
+        if not mine:
+            unsure.append(f"no firewall zone is bound to an interface of zone '{outside}'")
+        found |= mine
+    return found, unsure
+
+
+def _reaches_local(rule: PolicyRule, cfg: ParsedConfig) -> bool:
+    """Zone `local` is the firewall itself; a rule with no destination zone reaches it when its
+    destinations include one of the firewall's own addresses (or are any)."""
+    if "local" in rule.destination_zones:
+        return True
+    if rule.destination_zones:
+        return False
+    if rule.destinations is None:
+        return True
+    own = [addr.ip for intf in cfg.interfaces.values() for addr, _ in intf.addresses]
+    return any(ip in net for net in rule.destinations for ip in own)
+
+
+def check_local(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, rules: ZoneRules) -> Finding:
+    """The firewall's own plane: a permit from the untrusted side into `local` opens the firewall's
+    management (SSH, SNMP, HTTPS, telnet...) to the Internet, whatever the service."""
+    check = "config.firewall-local"
+    if cfg.rules is None:
+        return unknown(check, d.name, "no security policy in the configuration")
+    untrusted, unsure = _untrusted_zones(d, cfg, inv, policy)
+    bad, notes = [], []
+    for rule in cfg.rules:
+        if not rule.enabled or rule.action != "permit":
+            continue
+        from_outside = not rule.source_zones or bool(set(rule.source_zones) & untrusted)
+        if not from_outside or not _reaches_local(rule, cfg):
+            if "local" in rule.destination_zones:
+                notes.append(f"{_rule_text(rule)}: to the firewall from inside")
+            continue
+        if rule.unresolved and "local" not in rule.destination_zones:
+            unsure.append(f"{_rule_text(rule)}: unresolved {', '.join(rule.unresolved)}")
+            continue
+        side = "any zone" if not rule.source_zones else ", ".join(sorted(set(rule.source_zones) & untrusted))
+        bad.append(f"{_rule_text(rule)}: permits {side} (untrusted side) to the firewall itself")
+    if cfg.default_action is not None and cfg.default_action[0] == "permit":
+        bad.append(f"{cfg.default_action[1]}: default action permit lets the untrusted side reach the firewall")
+    if bad:
+        return failed(check, d.name, f"{len(bad)} permit(s) from the untrusted side to the firewall itself",
+                      evidence=bad + unsure + notes)
+    if unsure:
+        return unknown(check, d.name, "the untrusted side of the firewall could not be told", evidence=unsure + notes)
+    return passed(check, d.name, "nothing from the untrusted side reaches the firewall itself", evidence=notes)
+
+
 def check_logging(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, rules: ZoneRules) -> Finding:
     check = "config.boundary-logging"
     collectors = {ip for z in device_zones(d) if z in inv.zones for ip in inv.zones[z].services.syslog}
@@ -358,6 +443,17 @@ def check_logging(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Policy, 
                                  f"declared collectors {', '.join(map(str, sorted(collectors)))}", evidence=hosts)
 
 
+# which kind of unplaced line (ParsedConfig.unplaced) makes a check UNKNOWN
+UNPLACED_KIND = {
+    "config.route-isolation": "route",
+    "config.no-telnet": "telnet",
+    "config.snmp-v3": "snmp",
+    "config.firewall-default-deny": "firewall",
+    "config.firewall-no-any-any": "firewall",
+    "config.firewall-flows": "firewall",
+    "config.firewall-local": "firewall",
+}
+
 CHECKS = {
     "config.address-in-zone": check_addresses,
     "config.route-isolation": check_routes,
@@ -366,6 +462,7 @@ CHECKS = {
     "config.firewall-default-deny": check_default_deny,
     "config.firewall-no-any-any": check_any_any,
     "config.firewall-flows": check_flows,
+    "config.firewall-local": check_local,
     "config.boundary-logging": check_logging,
     boundary_config.NAT_CHECK: boundary_config.check_boundary_nat,
     boundary_config.MIRROR_CHECK: boundary_config.check_ids_mirror,

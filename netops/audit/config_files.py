@@ -1,25 +1,17 @@
-"""Find and read each device's configuration in a directory of rendered configs or backups.
+"""Read one device's chosen configuration file as evidence: decode, hash, check it is a whole
+configuration in the device's dialect, parse it.
 
-Accepted layouts: `DIR/<device>.cfg` (or .conf, .txt, ...; suffixes may stack, e.g.
-`fw-1.running.cfg`), in any subdirectory; or a directory named after the device holding
-`frr.conf` / `running-config` / ..., or timestamped backups (`fw-1/2026-01-12T0915.cfg`: the
-last by name, i.e. the newest, is audited). Text is UTF-8, or GB18030 as Chinese devices write it.
+Which file is chosen is `config_evidence`'s job. Text is UTF-8, or GB18030 as Chinese
+devices write it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import os
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from netops.audit.configs import ParsedConfig, parse_config
-
-SUFFIXES = {".cfg", ".conf", ".txt", ".config", ".bak", ".backup", ".running", ".startup", ".ios",
-            ".vrp", ".comware", ".frr", ".zip"}
-INNER_NAMES = {"frr.conf", "running-config", "startup-config", "config", "vrpcfg.cfg", "startup.cfg",
-               "current-configuration", "running.cfg"}
+from netops.audit.configs.dialect import completeness_problem, dialect_problem
 
 
 @dataclass(slots=True)
@@ -33,57 +25,51 @@ class LoadedConfig:
     observed_at: str
     parsed: ParsedConfig | None
     error: str | None = None
+    problems: list[str] = field(default_factory=list)  # why it is not usable evidence (dialect, completeness)
+    commit: str | None = None  # the backup repository commit it was read from
+    ranked_by: str = ""  # how it was chosen: name / commit / mtime
+    notes: list[str] = field(default_factory=list)
 
 
-def _stem(name: str) -> str:
-    while True:
-        base, dot, suffix = name.rpartition(".")
-        if not dot or f".{suffix.lower()}" not in SUFFIXES or not base:
-            return name
-        name = base
+def decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            return None
 
 
-def find_config_files(directory: Path, devices: set[str]) -> dict[str, Path]:
-    """Device name -> its configuration file; a file named for the device wins over an inner name."""
-    direct: dict[str, str] = {}
-    inner: dict[str, str] = {}
-    backups: dict[str, str] = {}
-    for folder, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        parent = os.path.basename(folder)
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            stem = _stem(name)
-            if stem in devices:
-                direct.setdefault(stem, os.path.join(folder, name))
-            elif parent in devices and name in INNER_NAMES:
-                inner.setdefault(parent, os.path.join(folder, name))
-            elif parent in devices and stem != name:
-                backups[parent] = os.path.join(folder, name)  # sorted: the last is the newest
-    return {name: Path(path) for name, path in {**backups, **inner, **direct}.items()}
+def load_config(device: str, platform: str, path: str, data: bytes, observed_at: str) -> LoadedConfig:
+    """Hash, decode, vet and parse one file's bytes; problems are recorded, never raised."""
+    digest = hashlib.sha256(data).hexdigest()
+    loaded = LoadedConfig(device, path, digest, len(data), observed_at, None)
+    text = decode(data)
+    if text is None:
+        loaded.error = f"{path} is neither UTF-8 nor GB18030 text"
+        return loaded
+    parsed = parse_config(platform, text)
+    if parsed is None:
+        loaded.error = f"netops has no configuration parser for platform {platform}"
+        return loaded
+    loaded.parsed = parsed
+    for problem in (dialect_problem(platform, text), completeness_problem(platform, text, parsed.hostname)):
+        if problem is not None:
+            loaded.problems.append(problem)
+    return loaded
 
 
-def read_config(device: str, platform: str, path: Path) -> LoadedConfig:
-    """Read, hash and parse one file; problems are recorded, never raised."""
+def read_config(device: str, platform: str, path) -> LoadedConfig:  # type: ignore[no-untyped-def]
+    """Read one file from disk (tests and tools that name the file themselves)."""
+    import datetime as dt
+    import os
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-            stat = os.fstat(handle.fileno())
+            mtime = os.fstat(handle.fileno()).st_mtime
     except OSError as exc:
         return LoadedConfig(device, str(path), "", 0, "", None, f"cannot read {path}: {exc.strerror}")
-    digest = hashlib.sha256(data).hexdigest()
-    when = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc).isoformat(timespec="seconds")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            return LoadedConfig(device, str(path), digest, len(data), when, None,
-                                f"{path} is neither UTF-8 nor GB18030 text")
-    parsed = parse_config(platform, text)
-    if parsed is None:
-        return LoadedConfig(device, str(path), digest, len(data), when, None,
-                            f"netops has no configuration parser for platform {platform}")
-    return LoadedConfig(device, str(path), digest, len(data), when, parsed)
+    when = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).isoformat(timespec="seconds")
+    return load_config(device, platform, str(path), data, when)

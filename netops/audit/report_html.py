@@ -134,9 +134,13 @@ details summary { cursor: pointer; }
 {% endfor %}
 
 <h2>8. Evidence manifest (SHA-256)</h2>
-<table id="manifest"><tr><th>Role</th><th>File or source</th><th>Bytes</th><th>SHA-256</th></tr>
-{% for m in manifest %}<tr><td>{{ m.role }}</td><td class="mono">{{ m.path }}</td><td class="num">{{ m.bytes if m.bytes is not none else "" }}</td>
-<td class="mono">{{ m.sha256 or ("unreadable: " ~ m.get("error", "")) }}</td></tr>{% endfor %}
+{% if evidence_rule %}<p class="small">Configuration evidence, one per device: {{ evidence_rule }}.</p>{% endif %}
+<table id="manifest"><tr><th>Role</th><th>File or source</th><th>Device</th><th>Used</th><th>Why</th><th>Bytes</th><th>SHA-256</th></tr>
+{% for m in manifest %}<tr><td>{{ m.role }}</td><td class="mono">{{ m.path }}</td><td>{{ m.get("device") or "" }}</td>
+<td>{{ "" if m.get("used") is none else ("yes" if m.used else "no") }}</td>
+<td class="small">{{ m.get("reason") or "" }}{% if m.get("rank") %} ({{ m.rank }}){% endif %}{% if m.get("commit") %} commit <span class="mono">{{ m.commit[:12] }}</span>{% endif %}</td>
+<td class="num">{{ m.get("bytes") if m.get("bytes") is not none else "" }}</td>
+<td class="mono">{{ m.get("sha256") or ("unreadable: " ~ m.get("error", "")) }}</td></tr>{% endfor %}
 </table>
 
 <section class="signoff-section">
@@ -200,7 +204,7 @@ def render_html(report: AuditReport) -> str:
         failing=[_finding_view(f, report, catalogue) for f in report.findings if not f.passes],
         accepted=[_finding_view(f, report, catalogue) for f in report.findings
                   if f.passes and f.verdict is not Verdict.PASS],
-        waivers=report.waivers, manifest=report.manifest,
+        waivers=report.waivers, manifest=report.manifest, evidence_rule=report.meta.get("evidence_rule"),
         passes=[{"check": c, "count": len(t), "targets": t[:PASS_TARGETS_LISTED],
                  "more": max(0, len(t) - PASS_TARGETS_LISTED)} for c, t in passes.items()],
     )

@@ -22,7 +22,7 @@ from typing import Any
 
 from netops.audit.catalogue import CHECKS_BY_ID, LAYERS
 from netops.audit.config_checks import audit_configs, config_targets
-from netops.audit.config_files import LoadedConfig, find_config_files, read_config
+from netops.audit.config_evidence import RULE, Selection, select_configs
 from netops.audit.findings import Finding, Verdict, unknown
 from netops.audit.intent import INTENT_CHECKS, audit_intent, check_inventory_problems
 from netops.audit.live import audit_live, live_targets
@@ -200,6 +200,7 @@ def audit_isolation(options: AuditOptions) -> AuditReport:
         "mlps_level": policy.policy.level,
         "layers": list(layers),
         "configs": str(options.configs) if options.configs else None,
+        "evidence_rule": RULE if "config" in layers else None,
         "evidence": (str(options.evidence) if options.evidence else
                      ("live SNMP" if options.walker is not None or options.live_snmp else None))
         if "live" in layers else None,
@@ -227,9 +228,13 @@ def _run_layers(options: AuditOptions, layers: tuple[str, ...], inv: Any, src: A
         if inv is None or rules is None:
             findings.append(unknown("config.evidence", "(inventory)", "the inventory could not be built"))
         else:
-            configs, label = _load_configs(options.configs, inv, policy, options.workers)
-            findings += audit_configs(inv, policy, rules, configs, label)
-            manifest += [hashed_entry(c.path, "config", c.sha256, c.size) for c in configs.values() if c.sha256]
+            selection, label = _load_configs(options.configs, inv, policy)
+            findings += audit_configs(inv, policy, rules, selection.configs, label)
+            manifest += selection.manifest
+            if selection.repository is not None:
+                manifest.append({"path": selection.repository["path"], "role": "backup repository",
+                                 "commit": selection.repository["head"], "used": True,
+                                 "reason": "configurations read from this commit"})
         timings["config"] = time.perf_counter() - t
 
     if "live" in layers:
@@ -266,15 +271,14 @@ def _intent_check_ids() -> list[str]:
     return [c for c in CHECKS_BY_ID if c.startswith("intent.") and c != "intent.inventory-valid"]
 
 
-def _load_configs(directory: Path | None, inv: Any, policy: Policy, workers: int) -> tuple[dict[str, LoadedConfig], str]:
+def _load_configs(directory: Path | None, inv: Any, policy: Policy) -> tuple[Selection, str]:
+    """Each device's configuration evidence by the one selection rule (config_evidence.RULE)."""
     if directory is None:
-        return {}, "(no configuration directory given: --configs DIR)"
+        return Selection({}, []), "(no configuration directory given: --configs DIR)"
     if not directory.is_dir():
-        return {}, f"{directory} (no such directory)"
+        return Selection({}, []), f"{directory} (no such directory)"
     targets = config_targets(inv, policy)
-    files = find_config_files(directory, {d.name for d in targets})
-    platforms = {d.name: d.platform.value for d in targets}
-    return {name: read_config(name, platforms[name], path) for name, path in files.items()}, str(directory)
+    return select_configs(directory, {d.name: d.platform.value for d in targets}), str(directory)
 
 
 assert len(INTENT_CHECKS) == len(_intent_check_ids())

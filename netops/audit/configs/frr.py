@@ -6,6 +6,7 @@ cannot show which SNMP versions are enabled.
 
 from __future__ import annotations
 
+from netops.audit.configs.blocks import FRR, place, stop_here
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
 from netops.audit.configs.tree import ipv4, network, parse_tree, read_interface
 
@@ -15,7 +16,10 @@ _DISCARD = ("blackhole", "reject", "null0", "Null0")
 
 def parse(text: str) -> ParsedConfig:
     nodes, count = parse_tree(text, separators="!")
-    config = ParsedConfig("frr", lines=count)
+    placed = place(nodes, FRR)
+    nodes, notes = placed.nodes, placed.notes
+    config = ParsedConfig("frr", lines=count, relocated=notes)
+    stop_here(config, placed)
     vty_open: list[Line] = []
     password: list[Line] = []
     agentx: list[Line] = []
@@ -29,10 +33,14 @@ def parse(text: str) -> ParsedConfig:
             read_interface(node, config.interfaces.setdefault(w[1], InterfaceConfig(w[1])))
         elif w[:2] == ["ip", "route"]:
             _route(w, node.line, config)
+        elif w[:2] == ["ipv6", "route"]:
+            config.cannot_place("route", node.line, "IPv6 static route: the zones declare IPv4 prefixes only")
         elif w[0] == "vrf" and len(w) > 1:
             for child in node.children:
                 if child.words[:2] == ["ip", "route"]:
                     _route(child.words, child.line, config)
+                elif child.words[:2] == ["ipv6", "route"]:
+                    config.cannot_place("route", child.line, "IPv6 static route: the zones declare IPv4 prefixes only")
         elif w[0] == "router" and len(w) > 1 and w[1] in _DYNAMIC:
             config.dynamic_routing.append(node.line)
         elif w[:2] == ["log", "syslog"]:
@@ -43,6 +51,9 @@ def parse(text: str) -> ParsedConfig:
             agentx.append(node.line)
         elif w[:2] == ["line", "vty"]:
             vty_open += [c.line for c in node.children if c.words == ["no", "login"]]
+            password += [Line(c.number, "password <hidden>") for c in node.children if c.words[:1] == ["password"]]
+        elif w == ["no", "login"]:
+            config.cannot_place("telnet", node.line, "a vty command outside any line vty")
     if password or vty_open:
         config.telnet = TelnetState(True, password + vty_open)
     else:
@@ -54,10 +65,9 @@ def parse(text: str) -> ParsedConfig:
 
 def _route(w: list[str], line: Line, config: ParsedConfig) -> None:
     """ip route DEST/LEN {NH | IFACE | blackhole | reject | Null0} [distance] [vrf V] ..."""
-    if len(w) < 4:
-        return
-    prefix = network(w[2])
+    prefix = network(w[2]) if len(w) >= 4 and "/" in w[2] else None
     if prefix is None:
+        config.cannot_place("route", line, "a static route netops cannot read")
         return
     target = w[3]
     if target in _DISCARD:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from netops.audit.configs import vrp_family
+from netops.audit.configs.blocks import VRP, place, stop_here
 from netops.audit.configs.model import ParsedConfig
 from netops.audit.configs.tree import parse_tree
 
 
 def parse(text: str) -> ParsedConfig:
     nodes, count = parse_tree(text)
-    config = ParsedConfig("hp_comware", lines=count)
+    placed = place(nodes, VRP)
+    nodes, notes = placed.nodes, placed.notes
+    config = ParsedConfig("hp_comware", lines=count, relocated=notes)
+    stop_here(config, placed)
     vrp_family.interfaces(nodes, config)
-    vrp_family.globals_(nodes, config, ("line vty", "user-interface vty"))
+    vrp_family.globals_(nodes, config, ("line vty", "user-interface vty"), comware=True)
     vrp_family.default_v3(config.snmp)
+    vrp_family.nat(nodes, config)
     return config

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 
 from netops.audit.configs import vrp_family
+from netops.audit.configs.blocks import VRP, place, stop_here
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
 from netops.audit.configs.tree import Node, ipv4, network, parse_tree
 
@@ -23,18 +24,22 @@ _ZONE_ALIASES = ("trust", "untrust", "dmz", "local")
 
 def parse(text: str) -> ParsedConfig:
     nodes, count = parse_tree(text)
-    config = ParsedConfig("huawei_vrp", lines=count)
+    placed = place(nodes, VRP)
+    nodes, notes = placed.nodes, placed.notes
+    config = ParsedConfig("huawei_vrp", lines=count, relocated=notes)
+    stop_here(config, placed)
     vrp_family.interfaces(nodes, config)
     vrp_family.globals_(nodes, config, ("user-interface vty",))
     vrp_family.default_v3(config.snmp)
     _firewall(nodes, config)
+    vrp_family.nat(nodes, config)
     return config
 
 
 def _firewall(nodes: list[Node], config: ParsedConfig) -> None:
     address_sets: dict[str, list[ipaddress.IPv4Network] | None] = {}
     service_sets: dict[str, list[Service] | None] = {}
-    policy: Node | None = None
+    policies: list[Node] = []
     for node in nodes:
         w = node.words
         if w[:2] == ["firewall", "zone"] and len(w) >= 3:
@@ -46,11 +51,14 @@ def _firewall(nodes: list[Node], config: ParsedConfig) -> None:
         elif w[:2] == ["ip", "service-set"] and len(w) >= 3:
             service_sets[w[2]] = _service_set(node.children)
         elif w == ["security-policy"]:
-            policy = node
-    if policy is None:
+            policies.append(node)  # several blocks add up, as on the device
+        elif w[:1] in (["source-zone"], ["destination-zone"], ["source-address"], ["destination-address"],
+                       ["action"]) or w[:2] in (["rule", "name"], ["add", "interface"]):
+            config.cannot_place("firewall", node.line, "a firewall rule or zone line outside any policy or zone")
+    if not policies:
         return
     config.rules = []
-    for child in policy.children:
+    for child in (c for policy in policies for c in policy.children):
         cw = child.words
         if cw[:2] == ["rule", "name"] and len(cw) >= 3:
             config.rules.append(_rule(child, address_sets, service_sets))

@@ -70,6 +70,9 @@ class SnmpState:
     configured: bool | None  # None: the agent lives outside this file (FRR: the host's snmpd)
     versions: set[str] = field(default_factory=set)  # v1, v2c, v3
     evidence: list[Line] = field(default_factory=list)
+    # v1/v2c credentials and targets (communities, v1/v2c groups, users, trap hosts): forbidden where only
+    # SNMPv3 is allowed, whatever `sys-info version` says around them
+    legacy: list[Line] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -88,3 +91,12 @@ class ParsedConfig:
     default_action: tuple[str, Line] | None = None
     lines: int = 0
     source_text: str = field(default="", repr=False)  # for checks with their own readers (boundary_config)
+    # Security-relevant lines the parser could not place or read, by the check they concern
+    # (route, telnet, snmp, firewall): that check is UNKNOWN, never PASS.
+    unplaced: dict[str, list[Line]] = field(default_factory=dict)
+    relocated: list[str] = field(default_factory=list)  # lines applied where the device applies them
+    nat: list[Line] = field(default_factory=list)  # NAT commands, wherever they stood
+    http: TelnetState = field(default_factory=lambda: TelnetState(None))  # plain-HTTP management server
+
+    def cannot_place(self, kind: str, line: Line, why: str) -> None:
+        self.unplaced.setdefault(kind, []).append(Line(line.number, f"{line.text} ({why})"))

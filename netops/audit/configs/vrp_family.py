@@ -1,14 +1,27 @@
 """What Huawei VRP and H3C Comware share: `sysname`, `ip route-static`, `info-center loghost`,
-`snmp-agent`, `telnet server enable` and the vty block's `protocol inbound`."""
+`snmp-agent`, `telnet [ipv6] server enable` (and `undo`), `http server`, and the vty
+block's `protocol inbound`.
+
+Lines are read in file order and the last word on a setting wins, as when the device loads
+the file. A security command in a form this parser does not know is recorded as unplaced:
+its check says UNKNOWN.
+"""
 
 from __future__ import annotations
 
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
-from netops.audit.configs.tree import Node, ipv4, network, read_interface
+from netops.audit.configs.tree import Node, ipv4, network, read_interface, walk
 
 _ROUTE_STOP = {"preference", "description", "tag", "permanent", "track", "bfd", "no-advertise", "inherit-cost",
                "name", "recursive-lookup", "relay-arp"}
 DYNAMIC = ("ospf", "ospfv3", "bgp", "rip", "ripng", "isis")
+# telnet sub-commands that neither enable nor disable the server
+_TELNET_BENIGN = {"server-source", "port", "acl", "dscp", "login-failed", "client", "source", "ipv6-acl",
+                  "timeout", "server-enable-check"}
+# snmp-agent sub-commands that say nothing about versions, communities or users
+_SNMP_BENIGN = {"sys-info", "local-engineid", "mib-view", "trap", "protocol", "packet", "acl", "notification-log",
+                "extend", "log", "inform", "local-user", "source", "udp-port", "context-name", "usm-user",
+                "group", "target-host", "community", "ipv6", "mib"}
 
 
 def interfaces(nodes: list[Node], config: ParsedConfig) -> None:
@@ -50,10 +63,22 @@ def static_route(words: list[str], line: Line) -> StaticRoute | None:
     return StaticRoute(prefix, next_hop, line, discard)
 
 
-def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]) -> None:
+class _Switches:
+    """The last word per (service, family) as the file sets it: on / off lines."""
+
+    def __init__(self) -> None:
+        self.state: dict[tuple[str, str], tuple[bool, Line]] = {}
+
+    def set(self, key: tuple[str, str], on: bool, line: Line) -> None:
+        self.state[key] = (on, line)
+
+    def get(self, key: tuple[str, str]) -> tuple[bool, Line] | None:
+        return self.state.get(key)
+
+
+def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...], comware: bool = False) -> None:
     """Every global fact the two platforms write the same way."""
-    server_on: list[Line] = []
-    server_off: list[Line] = []
+    switches = _Switches()
     vty_telnet: list[Line] = []
     vty_ssh: list[Line] = []
     vty_blocks = 0
@@ -63,12 +88,22 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
         if not words:
             continue
         head = words[0]
+        undo = head == "undo"
+        w = words[1:] if undo else words
+        if not w:
+            continue
         if head == "sysname" and len(words) > 1:
             config.hostname = words[1]
-        elif words[:2] == ["ip", "route-static"]:
+        elif w[:2] == ["ip", "route-static"]:
+            if undo:
+                continue  # removing a route adds no path
             route = static_route(words, node.line)
-            if route is not None:
+            if route is None:
+                config.cannot_place("route", node.line, "a static route netops cannot read")
+            else:
                 config.routes.append(route)
+        elif w[:2] == ["ipv6", "route-static"] and not undo:
+            config.cannot_place("route", node.line, "IPv6 static route: the zones declare IPv4 prefixes only")
         elif head in DYNAMIC:
             config.dynamic_routing.append(node.line)
         elif words[:2] == ["info-center", "loghost"]:
@@ -78,41 +113,76 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
             ip = ipv4(rest[0]) if rest else None
             if ip is not None:
                 config.loghosts.append((ip, node.line))
-        elif words[:3] == ["telnet", "server", "enable"]:
-            server_on.append(node.line)
-        elif words[:4] == ["undo", "telnet", "server", "enable"]:
-            server_off.append(node.line)
-        elif head == "snmp-agent" or words[:2] == ["undo", "snmp-agent"]:
-            _snmp_line(words, node.line, snmp)
+        elif w[0] == "telnet":
+            _telnet(w[1:], not undo, node.line, switches, config, comware)
+        elif w[0] == "http" or w[:2] in (["ip", "http"], ["ip", "https"]):
+            _http(w, not undo, node.line, switches)
+        elif w[0] == "snmp-agent":
+            _snmp_line(w, undo, node.line, snmp, config)
         elif node.text.startswith(vty_heads):
             vty_blocks += 1
             protocols = [c for c in node.children if c.words[:2] == ["protocol", "inbound"]]
             vty_telnet += [c.line for c in protocols if c.words[2:3] in (["telnet"], ["all"])]
-            if protocols and all(c.words[2:] == ["ssh"] for c in protocols):
+            if protocols and protocols[-1].words[2:] == ["ssh"]:
                 vty_ssh.append(protocols[-1].line)
-    config.telnet = telnet_state(server_on, server_off, vty_telnet, vty_ssh, vty_blocks)
+            for c in protocols:
+                if c.words[2:3] not in (["telnet"], ["all"], ["ssh"]):
+                    config.cannot_place("telnet", c.line, "a vty protocol netops does not know")
+    config.telnet = telnet_state(switches, vty_telnet, vty_ssh, vty_blocks, comware)
+    plain = switches.get(("http", "v4"))
+    config.http = TelnetState(plain[0], [plain[1]]) if plain else TelnetState(None)
     config.snmp = snmp
 
 
-def telnet_state(server_on: list[Line], server_off: list[Line], vty_telnet: list[Line], vty_ssh: list[Line],
-                 vty_blocks: int) -> TelnetState:
-    """Explicit server lines decide; else the vty lines; else the software default (unknown)."""
-    if server_on:
-        return TelnetState(True, server_on + vty_telnet)
-    if server_off:
-        return TelnetState(False, server_off)
+def _telnet(rest: list[str], on: bool, line: Line, switches: _Switches, config: ParsedConfig, comware: bool) -> None:
+    """telnet [ipv6] server enable (VRP), telnet server [ipv6] enable; sources, ports, ACLs change nothing."""
+    tokens = set(rest)
+    if rest and rest[-1] == "enable" and "server" in tokens and tokens <= {"server", "ipv6", "enable"}:
+        family = "v6" if "ipv6" in tokens else "v4"
+        if comware and family == "v4":
+            switches.set(("telnet", "v6"), on, line)  # Comware's one switch serves IPv4 and IPv6
+        switches.set(("telnet", family), on, line)
+    elif tokens & _TELNET_BENIGN:
+        return
+    else:
+        config.cannot_place("telnet", line, "a telnet command netops does not know")
+
+
+def _http(w: list[str], on: bool, line: Line, switches: _Switches) -> None:
+    """VRP `http server enable` (plain) / `http secure-server enable`; Comware `ip http enable` / `ip https enable`."""
+    if w[:2] == ["ip", "http"] or w[:3] == ["http", "server", "enable"]:
+        switches.set(("http", "v4"), on, line)
+
+
+def telnet_state(switches: _Switches, vty_telnet: list[Line], vty_ssh: list[Line], vty_blocks: int,
+                 comware: bool = False) -> TelnetState:
+    """A server switched on fails; every vty refusing telnet, or both families switched off, passes;
+    anything else is the software default (unknown)."""
+    v4, v6 = switches.get(("telnet", "v4")), switches.get(("telnet", "v6"))
+    on = [s[1] for s in (v4, v6) if s is not None and s[0]]
+    if on:
+        return TelnetState(True, on + vty_telnet)
     if vty_telnet:
         return TelnetState(True, vty_telnet)
     if vty_blocks and len(vty_ssh) == vty_blocks:
-        return TelnetState(False, vty_ssh)
-    return TelnetState(None, [])
+        return TelnetState(False, [s[1] for s in (v4, v6) if s is not None] + vty_ssh)
+    if v4 is not None and v6 is not None:
+        return TelnetState(False, [v4[1], v6[1]])
+    return TelnetState(None, [s[1] for s in (v4, v6) if s is not None])
 
 
-def _snmp_line(words: list[str], line: Line, snmp: SnmpState) -> None:
-    undo = words[0] == "undo"
-    w = words[1:] if undo else words
+def _snmp_line(w: list[str], undo: bool, line: Line, snmp: SnmpState, config: ParsedConfig) -> None:
+    """w without `undo`: snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups,
+    users and targets."""
+    if len(w) == 1:
+        snmp.configured = not undo
+        if undo:
+            snmp.versions.clear()
+        snmp.evidence.append(line)
+        return
     if not undo:
         snmp.configured = True
+    sub = w[1]
     if w[1:3] == ["sys-info", "version"]:
         tokens = set(w[3:])
         versions = {"v1", "v2c", "v3"} if "all" in tokens else tokens & {"v1", "v2c", "v3"}
@@ -121,18 +191,26 @@ def _snmp_line(words: list[str], line: Line, snmp: SnmpState) -> None:
         else:
             snmp.versions |= versions
         snmp.evidence.append(line)
-    elif not undo and len(w) > 1 and w[1] == "community":
-        snmp.versions.add("v2c")
+    elif undo:
+        return
+    elif sub == "community" and w[2:3] not in (["complexity-check"],):
+        snmp.legacy.append(line)
+    elif sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
+        snmp.legacy.append(line)
+    elif sub in ("usm-user", "group") and w[2:3] == ["v3"]:
         snmp.evidence.append(line)
-    elif not undo and len(w) > 2 and w[1] in ("usm-user", "group") and w[2] == "v3":
-        snmp.versions.add("v3")
-        snmp.evidence.append(line)
-    elif not undo and len(w) > 2 and w[1] in ("group",) and w[2] in ("v1", "v2c"):
-        snmp.versions.add(w[2])
-        snmp.evidence.append(line)
-    elif not undo and "target-host" in w and ("v1" in w or "v2c" in w):
-        snmp.versions.add("v1" if "v1" in w else "v2c")
-        snmp.evidence.append(line)
+    elif sub == "target-host" and ("v1" in w or "v2c" in w):
+        snmp.legacy.append(line)
+    elif sub not in _SNMP_BENIGN:
+        config.cannot_place("snmp", line, "an snmp-agent command netops does not know")
+
+
+def nat(nodes: list[Node], config: ParsedConfig) -> None:
+    """NAT commands wherever they stand (global, interface, policy), for the NAT checks."""
+    for node in walk(nodes):
+        words = node.words
+        if words[:1] in (["nat"], ["nat-policy"]) or words[:2] == ["nat", "server"]:
+            config.nat.append(node.line)
 
 
 def default_v3(snmp: SnmpState) -> None:

@@ -1,0 +1,229 @@
+"""Where a device applies each line of a configuration, whatever the file's indentation says.
+
+Every one of the four CLIs reads a configuration line by line in a current view (mode):
+a line the view does not know is tried in the parent view, up to the global one (VRP,
+Comware, IOS and FRR alike: FRR 8.4 installs `ip route` written under `interface eth0` as a
+global route, checked in tests/test_audit_frr_placement.py), and a separator (`#`, `!`) is a
+comment that closes nothing. So a global security command nested under another block is
+applied globally, and a child command written unindented after its block still belongs to
+that block. `place` rewrites the indentation tree into that shape and says what it moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netops.audit.configs.tree import Node
+
+Prefix = tuple[str, ...]
+
+
+def _index(prefixes: tuple[Prefix, ...]) -> dict[str, tuple[Prefix, ...]]:
+    out: dict[str, list[Prefix]] = {}
+    for p in prefixes:
+        out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _match(index: dict[str, tuple[Prefix, ...]], words: list[str]) -> bool:
+    for p in index.get(words[0], ()) if words else ():
+        if tuple(words[:len(p)]) == p:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """One CLI's views: commands valid only globally, block heads by kind, what each kind owns."""
+
+    globals_: tuple[Prefix, ...]
+    blocks: dict[str, tuple[Prefix, ...]]  # kind -> heads
+    owns: dict[str, tuple[Prefix, ...]]  # kind -> child commands it takes (unindented ones too)
+    scoped: dict[str, tuple[Prefix, ...]] = field(default_factory=dict)  # kind -> globals valid inside it
+    closers: frozenset[str] = frozenset()
+    enters: tuple[Prefix, ...] = ()  # global commands that open a view (the rest of is_global are one-liners)
+    leave: frozenset[str] = frozenset()  # closers that, typed at the global level, leave configuration mode
+    _g: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        self._g.update(globals=_index(self.globals_), enters=_index(self.enters),
+                       blocks={k: _index(v) for k, v in self.blocks.items()},
+                       owns={k: _index(v) for k, v in self.owns.items()},
+                       scoped={k: _index(v) for k, v in self.scoped.items()})
+
+    def is_global(self, words: list[str]) -> bool:
+        return _match(self._g["globals"], words)
+
+    def one_liner(self, words: list[str]) -> bool:
+        """A global command that leaves the CLI at the global level."""
+        return self.is_global(words) and not _match(self._g["enters"], words) and self.kind(words) is None
+
+    def kind(self, words: list[str]) -> str | None:
+        for kind, index in self._g["blocks"].items():
+            if _match(index, words):
+                return kind
+        return None
+
+    def takes(self, kind: str | None, words: list[str]) -> bool:
+        return kind is not None and _match(self._g["owns"].get(kind, {}), words)
+
+    def allows(self, kind: str | None, words: list[str]) -> bool:
+        return kind is not None and _match(self._g["scoped"].get(kind, {}), words)
+
+
+@dataclass
+class Placement:
+    nodes: list[Node]
+    notes: list[str]
+    ended: Node | None = None  # the closer at which the CLI leaves configuration mode before the file ends
+
+
+def place(nodes: list[Node], spec: BlockSpec) -> Placement:
+    """The top-level nodes as the device applies them, a note per line moved, and where the
+    device stops applying the file: after a relocated line the CLI stands at the global level,
+    where the block's own `exit` (FRR) or `quit` (VRP) leaves configuration mode, so FRR 8.4
+    applies nothing after it (tests/test_audit_frr_placement.py)."""
+    out: list[Node] = []
+    notes: list[str] = []
+    ended: Node | None = None
+    open_block: Node | None = None
+    open_kind: str | None = None
+    at_global = True
+    for node in nodes:
+        words = node.words
+        if not words:
+            continue
+        if len(words) == 1 and words[0] in spec.closers:
+            if at_global and words[0] in spec.leave and ended is None:
+                ended = node
+                notes.append(f"line {node.number}: `{node.text}` at the global level leaves configuration mode: "
+                             "the device applies nothing after it")
+            open_block = open_kind = None
+            at_global = True
+            continue
+        kind = spec.kind(words)
+        if kind is None and open_block is not None and not spec.is_global(words):
+            target = _owner(open_block, open_kind, words, spec)
+            if target is not None:
+                target.children.append(node)
+                notes.append(f"line {node.number}: `{node.text}` is not indented but follows `{target.text}` "
+                             f"(line {target.number}): the device applies it there")
+                continue
+        out.append(node)
+        moved = _hoist(node, kind, spec, notes) if node.children else []
+        out += moved
+        if moved:
+            open_block = open_kind = None
+            at_global = True  # the relocated line left the CLI at the global level
+        elif kind is not None or node.children:
+            open_block, open_kind = (node, kind) if kind is not None else (None, None)
+            at_global = False
+        elif spec.one_liner(words):
+            open_block = open_kind = None
+            at_global = True
+        else:
+            at_global = False  # a line netops does not know may have opened a view
+    out.sort(key=lambda n: n.number)
+    return Placement(out, notes, ended)
+
+
+def stop_here(config, placed: Placement) -> None:  # type: ignore[no-untyped-def]
+    """Lines after the point where the device leaves configuration mode are not applied: every
+    security check is UNKNOWN over such a file (a FAIL it already shows stays FAIL)."""
+    if placed.ended is None:
+        return
+    for kind in ("route", "telnet", "snmp", "firewall"):
+        config.cannot_place(kind, placed.ended.line, "the device leaves configuration mode here and applies "
+                                                     "nothing after it")
+
+
+def _owner(block: Node, kind: str | None, words: list[str], spec: BlockSpec) -> Node | None:
+    """The open block (or its last sub-block) that takes this unindented line, if any."""
+    if spec.takes(kind, words):
+        return block
+    if block.children:
+        last = block.children[-1]
+        sub = spec.kind(last.words)
+        if sub is not None and spec.takes(sub, words):
+            return last
+    return None
+
+
+def _hoist(parent: Node, kind: str | None, spec: BlockSpec, notes: list[str]) -> list[Node]:
+    """Take global commands out of `parent` (at any depth); return them in order."""
+    moved: list[Node] = []
+    keep: list[Node] = []
+    for child in parent.children:
+        words = child.words
+        if spec.is_global(words) and not spec.allows(kind, words):
+            notes.append(f"line {child.number}: `{child.text}` stands under `{parent.text}` (line {parent.number}), "
+                         "where it is not a command of that view: the device applies it globally")
+            moved.append(child)
+            if child.children:
+                moved += _hoist(child, spec.kind(words), spec, notes)
+            continue
+        keep.append(child)
+        if child.children:
+            moved += _hoist(child, spec.kind(words) or kind, spec, notes)
+    parent.children = keep
+    return moved
+
+
+_VRP_GLOBALS: tuple[Prefix, ...] = (
+    ("sysname",), ("ip", "route-static"), ("ipv6", "route-static"), ("undo", "ip", "route-static"),
+    ("snmp-agent",), ("undo", "snmp-agent"), ("telnet",), ("undo", "telnet"), ("stelnet",), ("undo", "stelnet"),
+    ("ssh", "server"), ("undo", "ssh", "server"), ("http",), ("undo", "http"), ("ip", "http"), ("undo", "ip", "http"),
+    ("ip", "https"), ("undo", "ip", "https"), ("ftp", "server"), ("undo", "ftp", "server"), ("ftp",),
+    ("user-interface",), ("line", "vty"), ("line", "class"), ("security-policy",), ("firewall", "zone"),
+    ("ip", "address-set"), ("ip", "service-set"), ("nat-policy",), ("nat", "server"), ("nat", "address-group"),
+    ("info-center", "loghost"), ("ospf",), ("ospfv3",), ("bgp",), ("isis",), ("rip",), ("ripng",), ("aaa",),
+    ("acl",), ("interface",),
+)
+_VTY_VRP: tuple[Prefix, ...] = (("protocol", "inbound"), ("authentication-mode",), ("acl",), ("undo", "protocol"))
+_IFACE_VRP: tuple[Prefix, ...] = (("ip", "address"), ("shutdown",), ("undo", "shutdown"), ("traffic-filter",),
+                                  ("packet-filter",), ("nat", "outbound"), ("nat", "server"))
+_POLICY: tuple[Prefix, ...] = (("rule", "name"), ("default", "action"))
+_RULE: tuple[Prefix, ...] = (("source-zone",), ("destination-zone",), ("source-address",), ("destination-address",),
+                             ("service",), ("action",), ("disable",))
+
+VRP = BlockSpec(
+    globals_=_VRP_GLOBALS,
+    blocks={"vty": (("user-interface", "vty"), ("line", "vty")), "interface": (("interface",),),
+            "policy": (("security-policy",),), "rule": (("rule", "name"),), "zone": (("firewall", "zone"),),
+            "acl": (("acl",),)},
+    owns={"vty": _VTY_VRP, "interface": _IFACE_VRP, "policy": _POLICY, "rule": _RULE,
+          "zone": (("add", "interface"),), "acl": (("rule",),)},
+    scoped={"interface": (("nat", "server"),), "vty": (("acl",),)},
+    closers=frozenset({"quit", "return"}),
+    enters=(("user-interface",), ("line",), ("security-policy",), ("firewall", "zone"), ("ip", "address-set"),
+            ("ip", "service-set"), ("nat-policy",), ("ospf",), ("ospfv3",), ("bgp",), ("isis",), ("rip",), ("ripng",),
+            ("aaa",), ("acl",), ("interface",)),
+    leave=frozenset({"quit"}),
+)
+
+IOS = BlockSpec(
+    globals_=(("hostname",), ("ip", "route"), ("ipv6", "route"), ("no", "ip", "route"), ("snmp-server",),
+              ("no", "snmp-server"), ("line",), ("ip", "http"), ("no", "ip", "http"), ("ip", "ssh"), ("router",),
+              ("interface",), ("ip", "access-list"), ("access-list",)),
+    blocks={"vty": (("line", "vty"),), "interface": (("interface",),), "acl": (("ip", "access-list"),)},
+    owns={"vty": (("transport", "input"), ("access-class",), ("login",), ("no", "login"), ("password",)),
+          "interface": (("ip", "address"), ("shutdown",), ("no", "shutdown"), ("ip", "access-group"),
+                        ("ip", "nat")),
+          "acl": (("permit",), ("deny",))},
+    closers=frozenset({"exit", "end"}),
+    enters=(("line",), ("router",), ("interface",), ("ip", "access-list")),
+    leave=frozenset({"exit"}),
+)
+
+FRR = BlockSpec(
+    globals_=(("hostname",), ("ip", "route"), ("ipv6", "route"), ("no", "ip", "route"), ("password",),
+              ("enable", "password"), ("line", "vty"), ("router",), ("agentx",), ("interface",), ("vrf",)),
+    blocks={"vty": (("line", "vty"),), "interface": (("interface",),), "vrf": (("vrf",),)},
+    owns={"vty": (("no", "login"), ("login",), ("access-class",), ("password",)),
+          "interface": (("ip", "address"), ("shutdown",), ("no", "shutdown")),
+          "vrf": (("ip", "route"), ("ipv6", "route"))},
+    scoped={"vrf": (("ip", "route"), ("ipv6", "route")), "vty": (("password",),)},
+    closers=frozenset({"exit", "exit-vrf", "end"}),
+    enters=(("line", "vty"), ("router",), ("interface",), ("vrf",)),
+    leave=frozenset({"exit", "exit-vrf"}),
+)
