@@ -9,11 +9,12 @@ reason `budget`, never the process.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from netops.snmp.errors import SnmpBudgetError
+from netops.snmp.errors import SnmpBudgetError, SnmpTimeout
 
 MAX_OID_LENGTH = 128  # sub-identifiers (RFC 2578 section 3.5)
 
@@ -26,7 +27,7 @@ class BudgetLimits(BaseModel):
     max_oid_length: int = Field(MAX_OID_LENGTH, ge=2, le=MAX_OID_LENGTH)
     max_response_bytes: int = Field(65_535, ge=484, le=65_535)
     max_varbinds: int = Field(100_000, ge=1, le=5_000_000)
-    max_total_bytes: int = Field(16 << 20, ge=4096, le=1 << 30)
+    max_total_bytes: int = Field(8 << 20, ge=4096, le=1 << 30)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class ScrapeBudget:
     """Counts what one scrape has accepted; raises SnmpBudgetError once a limit is passed."""
 
     limits: BudgetLimits = field(default_factory=BudgetLimits)
+    deadline_at: float | None = None  # time.monotonic() value; checked at every response too
     responses: int = 0
     varbinds: int = 0
     total_bytes: int = 0
@@ -55,6 +57,8 @@ class ScrapeBudget:
         """After decoding: the varbinds the walk will keep."""
         self.responses += 1
         self.varbinds += count
+        if self.deadline_at is not None and time.monotonic() > self.deadline_at:
+            raise SnmpTimeout("scrape deadline exceeded")
         if self.varbinds > self.limits.max_varbinds:
             raise SnmpBudgetError(f"agent returned more than {self.limits.max_varbinds} varbinds in one scrape")
 

@@ -66,7 +66,7 @@ async def collect(
     labels = dict(target.labels)
     started = time.perf_counter()
     result = ScrapeResult(target.name, up=False, duration=0.0)
-    budget = ScrapeBudget(target.budget)
+    budget = ScrapeBudget(target.budget, deadline_at=time.monotonic() + deadline if deadline is not None else None)
     try:
         async with asyncio.timeout(deadline):
             session = await client.session(target, budget)

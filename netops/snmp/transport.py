@@ -195,8 +195,13 @@ class UdpClient:
                     raise SnmpConfigError(f"cannot send to {address[0]}:{address[1]}: {exc}") from None
                 self.stats.sent += 1
                 try:
-                    return await asyncio.wait_for(asyncio.shield(future), timeout)
+                    # not wait_for: on 3.11 it can swallow a cancellation that arrives as the
+                    # answer does, so a fast agent could outlive the scrape's deadline
+                    async with asyncio.timeout(timeout):
+                        return await asyncio.shield(future)
                 except TimeoutError:
+                    if future.done():
+                        return future.result()
                     continue
             dropped = f"; {pending.dropped}" if pending.dropped else ""
             raise SnmpTimeout(
