@@ -137,9 +137,16 @@ def inventory_labels(device) -> dict[str, str]:  # noqa: ANN001
     return labels
 
 
+_SEP, _PAIR = "\x1f", "\x1e"  # ASCII unit/record separators: never in inventory text (refused there)
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceEntry:
-    """What a scrape needs of one inventory device (the inventory itself is not kept)."""
+    """What a scrape needs of one inventory device (the inventory itself is not kept).
+
+    Kept encoded as one string per device: a reload hands 10k of them from the loader
+    process in a few milliseconds of unpickling, where 10k objects took ~70 ms of GIL.
+    """
 
     host: str | None
     port: int
@@ -148,10 +155,21 @@ class DeviceEntry:
     credential: str | None
     problem: str | None = None  # why it cannot be scraped (no endpoint, no credential)
 
+    def encode(self) -> str:
+        fields = [self.host or "", str(self.port), self.credential or "", self.problem or "", ",".join(self.profiles),
+                  *(f"{k}{_PAIR}{v}" for k, v in self.labels.items())]
+        return _SEP.join(fields)
 
-def device_entries(inventory: Inventory, lab: bool) -> dict[str, DeviceEntry]:
-    """The inventory's devices as scrape targets: lab endpoints in lab mode (never 10.x)."""
-    out: dict[str, DeviceEntry] = {}
+    @classmethod
+    def decode(cls, text: str) -> "DeviceEntry":
+        host, port, credential, problem, profiles, *labels = text.split(_SEP)
+        return cls(host or None, int(port), dict(pair.split(_PAIR, 1) for pair in labels),
+                   tuple(p for p in profiles.split(",") if p), credential or None, problem or None)
+
+
+def device_entries(inventory: Inventory, lab: bool) -> dict[str, str]:
+    """The inventory's devices as encoded scrape targets: lab endpoints in lab mode (never 10.x)."""
+    out: dict[str, str] = {}
     for name, device in inventory.devices.items():
         labels = inventory_labels(device)
         profiles = tuple(device_profiles(device.role.value, device.platform.value, device.profiles))
@@ -168,7 +186,7 @@ def device_entries(inventory: Inventory, lab: bool) -> dict[str, DeviceEntry]:
             host = str(device.mgmt_address)
         else:
             problem = f"device {name!r} has no mgmt_address"
-        out[name] = DeviceEntry(host, port, labels, profiles, device.snmp, problem)
+        out[name] = DeviceEntry(host, port, labels, profiles, device.snmp, problem).encode()
     return out
 
 
@@ -263,7 +281,7 @@ class TargetMap:
                           auth=self._auth(auth, self.config.auths, "config"), **limits)
 
     def _device(self, name: str, limits: dict) -> SnmpTarget:
-        entry = self.devices[name]
+        entry = DeviceEntry.decode(self.devices[name])
         if entry.problem is not None or entry.host is None or entry.credential is None:
             raise TargetError(entry.problem or f"device {name!r} cannot be scraped")
         return SnmpTarget(name=name, host=entry.host, port=entry.port, labels=entry.labels,
@@ -271,5 +289,5 @@ class TargetMap:
                           auth=self._auth(entry.credential, self.credentials, "inventory"), **limits)
 
     def names(self) -> list[str]:
-        devices = [d for d, entry in self.devices.items() if entry.problem is None]
+        devices = [d for d, text in self.devices.items() if not text.split(_SEP, 4)[3]]
         return [*devices, *self.config.targets]

@@ -13,6 +13,7 @@ Kinds:
   big-answers   endless rows of ~60 KB answers (kilobyte strings)
   flood         thousands of junk datagrams (and right-id garbage) per request, no answer
   garbage       random bytes, truncated answers, answers with the right id and a broken body
+  polite        not hostile: a quick, correct baseline (scalars answered, tables empty)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from netops.snmp import ber  # noqa: E402
 
 KINDS = ("growing-oid", "huge-counter", "endless-rows", "big-answers", "flood", "garbage")
+POLITE = "polite"
 SCALAR = (ber.TIMETICKS, 12345)
 
 
@@ -50,6 +52,8 @@ def answer(kind: str, request: ber.Response, rng: random.Random) -> list[bytes]:
     reps = max(1, request.error_index) if request.pdu_type == ber.GET_BULK_REQUEST else 1
     if request.pdu_type == ber.GET_REQUEST and kind not in ("flood", "garbage"):
         return [ber.encode_response(community, rid, [(oid, *SCALAR) for oid in oids])]
+    if kind == POLITE:
+        return [ber.encode_response(community, rid, [(oid, ber.END_OF_MIB_VIEW, None) for oid in oids])]
     if kind == "growing-oid":
         out, last = [], list(oids)
         for _ in range(reps):
@@ -103,7 +107,7 @@ class HostileAgent:
     """One hostile test agent process; stopped by its PID."""
 
     def __init__(self, kind: str, host: str) -> None:
-        assert kind in KINDS, kind
+        assert kind in KINDS or kind == POLITE, kind
         self.kind, self.host = kind, host
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.snmp.hostile_agents", kind, host], cwd=ROOT,
                                      stdout=subprocess.PIPE, start_new_session=True)
