@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from netops.errors import NetopsError, SecretError
 from netops.inventory.model import Inventory, SnmpCredential
 from netops.secrets import SecretResolver, secrets_file_path
+from netops.yamlfile import load_yaml_model
 from netops.snmp.budget import BudgetLimits
 from netops.snmp.defaults import device_profiles
 from netops.snmp.target import SnmpAuth, SnmpTarget, split_host_port
@@ -90,22 +90,7 @@ class ExporterConfig(BaseModel):
 
 
 def load_exporter_config(path: Path | None) -> ExporterConfig:
-    if path is None:
-        return ExporterConfig()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetError(f"{path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TargetError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None
-    try:
-        return ExporterConfig.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        where = f"{path}: {field}" if field else str(path)
-        raise TargetError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+    return ExporterConfig() if path is None else load_yaml_model(path, ExporterConfig, TargetError)
 
 
 def snmp_auth(credential: SnmpCredential, secrets: SecretResolver) -> SnmpAuth:

@@ -22,10 +22,10 @@ import ssl
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from netops.errors import NetopsError
+from netops.yamlfile import load_yaml_model
 
 TlsVersion = Literal["TLS10", "TLS11", "TLS12", "TLS13"]
 _VERSIONS = {"TLS10": ssl.TLSVersion.TLSv1, "TLS11": ssl.TLSVersion.TLSv1_1,
@@ -102,19 +102,7 @@ def load_web_config(path: Path | None) -> tuple[WebConfig, ssl.SSLContext | None
     """The parsed file and its TLS context (no file: plain HTTP, no auth)."""
     if path is None:
         return WebConfig(), None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WebConfigError(f"{path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise WebConfigError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None
-    try:
-        config = WebConfig.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise WebConfigError(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+    config = load_yaml_model(path, WebConfig, WebConfigError)
     try:
         return config, config.ssl_context(path.parent)
     except WebConfigError as exc:
