@@ -189,10 +189,10 @@ def measure_scrapes(host: str, port: int, rounds: int, work: Path, label: str) -
     config = work / "netops-exporter.yml"
     config.write_text(json.dumps({
         "auths": {"bench": {"version": "2c", "community": {"env": "BENCH_SNMP_COMMUNITY"}}},
-        "default_auth": "bench", "defaults": {"timeout": 5, "retries": 0},
+        "defaults": {"timeout": 5, "retries": 0},
     }))
     netops_port, anchor_port = free_port(), free_port()
-    netops = Child([str(NETOPS), "exporter", "--config", str(config), "--profiles", str(profiles),
+    netops = Child([str(NETOPS), "exporter", "--config", str(config), "--profiles", str(profiles), "--allow-any-target",
                     "--listen", f"127.0.0.1:{netops_port}", "--log-level", "warning"],
                    work / f"netops-{label}.log", env={"BENCH_SNMP_COMMUNITY": COMMUNITY})
     anchor = Child(["prometheus-snmp-exporter", f"--config.file={BENCH / 'snmp_exporter.yml'}",
@@ -204,8 +204,8 @@ def measure_scrapes(host: str, port: int, rounds: int, work: Path, label: str) -
         target = f"{host}:{port}"
         tools = {
             "snmp_exporter if_mib": (anchor_port, f"/snmp?target={target}&module=if_mib"),
-            "netops if_mib_full": (netops_port, f"/snmp?target={target}&module=if_mib_full"),
-            "netops if_mib": (netops_port, f"/snmp?target={target}&module=if_mib"),
+            "netops if_mib_full": (netops_port, f"/snmp?target={target}&auth=bench&module=if_mib_full"),
+            "netops if_mib": (netops_port, f"/snmp?target={target}&auth=bench&module=if_mib"),
         }
         conns = {name: http.client.HTTPConnection("127.0.0.1", p, timeout=30) for name, (p, _) in tools.items()}
         walk_env = {**os.environ, "MIBS": "", "SNMP_PERSISTENT_DIR": str(work)}

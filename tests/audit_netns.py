@@ -19,7 +19,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netops.audit.walk import enter_netns
+_CLONE_NEWNET = 0x40000000
+
+
+def enter_netns(netns: str) -> None:
+    """Move the calling (test) thread into a network namespace, to send from inside it."""
+    import ctypes
+
+    fd = os.open(f"/run/netns/{netns}", os.O_RDONLY)
+    try:
+        if hasattr(os, "setns"):
+            os.setns(fd, _CLONE_NEWNET)  # type: ignore[attr-defined]
+        elif ctypes.CDLL(None, use_errno=True).setns(fd, _CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), f"setns({netns})")
+    finally:
+        os.close(fd)
 
 USER, AUTH, PRIV = "netops-lab", "lab-auth-key-1", "lab-priv-key-1"
 BINARIES = ("ip", "lldpd", "snmpd")

@@ -1,8 +1,9 @@
 """Evidence for the live layer: SNMP walks, taken now or read back from saved files.
 
 Everything the live checks read comes through one small interface, `walk(target, oid) ->
-[(oid, value)]`, so the shared SNMP collector (netops/snmp) can replace `SnmpWalker` later.
-Values are plain Python: int, bytes (OCTET STRING), str (IpAddress dotted, OID dotted).
+[(oid, value)]`. Live walks go through netops' one SNMP client (netops/snmp), the
+exporter's, namespaces included. Values are plain Python: int, bytes (OCTET STRING), str
+(IpAddress dotted, OID dotted).
 
 Saved evidence, one file per device (`<device>.json`, `.walk`/`.snmpwalk`/`.txt` from
 `snmpwalk -On`, or snmpsim `.snmprec`), lets an audit be repeated offline. What a file does
@@ -12,17 +13,26 @@ not hold was not seen: the walk raises EvidenceMissing and the check says UNKNOW
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from netops.snmp import ber
+from netops.snmp.budget import BudgetLimits, ScrapeBudget
+from netops.snmp.errors import SnmpError, SnmpTimeout
+from netops.snmp.netns import netns_socket_factory
+from netops.snmp.session import SnmpClient
+from netops.snmp.target import SnmpAuth
+from netops.snmp.target import SnmpTarget as NetopsSnmpTarget
+from netops.snmp.targets import TargetError, snmp_auth
+from netops.snmp.walk import FetchPlan, fetch
 
 Row = tuple[str, Any]
 
@@ -100,61 +110,25 @@ class SnmpTarget:
     netns: str | None = None  # a network namespace (name under /run/netns, or a path) to query from
 
 
-@dataclass(frozen=True)
-class SnmpAuth:
-    """Resolved credentials; repr hides the secrets so they never reach a log or report."""
-
-    version: str  # "2c" or "3"
-    community: str | None = field(default=None, repr=False)
-    username: str | None = None
-    auth_protocol: str | None = None
-    auth_key: str | None = field(default=None, repr=False)
-    priv_protocol: str | None = None
-    priv_key: str | None = field(default=None, repr=False)
+# How much one device's walk of every root may cost: routing tables can be large, yet a
+# hostile or broken agent must not make the audit hold gigabytes.
+AUDIT_BUDGET = BudgetLimits(max_varbinds=2_000_000, max_total_bytes=256 << 20)
 
 
-_CLONE_NEWNET = 0x40000000
-
-
-def enter_netns(netns: str) -> None:
-    """Move the calling thread into a network namespace (other threads stay where they are)."""
-    path = netns if "/" in netns else f"/run/netns/{netns}"
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if hasattr(os, "setns"):
-            os.setns(fd, _CLONE_NEWNET)  # type: ignore[attr-defined]
-        else:
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.setns(fd, _CLONE_NEWNET) != 0:
-                err = ctypes.get_errno()
-                raise OSError(err, f"setns({path}): {os.strerror(err)}")
-    finally:
-        os.close(fd)
-
-
-def _convert(value: Any) -> Any:
-    name = type(value).__name__
-    if name in ("NoSuchObject", "NoSuchInstance", "EndOfMibView", "Null"):
-        return None
-    if name == "IpAddress":
-        return IpText(value.prettyPrint())
-    if name == "ObjectIdentifier":
-        return str(value)
-    if name in ("OctetString", "Bits", "Opaque"):
-        return bytes(value.asOctets())
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value.prettyPrint()
+def _row_value(tag: int, value: Any) -> Any:
+    if tag == ber.IP_ADDRESS and isinstance(value, bytes) and len(value) == 4:
+        return IpText(".".join(str(b) for b in value))
+    if tag == ber.OBJECT_IDENTIFIER:
+        return ber.format_oid(value)
+    return value  # int for INTEGER and the unsigned types, bytes for OCTET STRING / Opaque
 
 
 class SnmpWalker:
-    """GETBULK walks with pysnmp's asyncio API (numeric OIDs, lookupMib=False).
+    """GETBULK walks through netops' own SNMP client (netops/snmp): the exporter's codec,
+    per-walk budget and RFC 3414 checks, one event loop for every device.
 
-    Devices are grouped by network namespace; each group gets one thread (which may enter a
-    lab namespace without moving the caller), one event loop and one SNMP engine, and its
-    devices are walked concurrently. An engine costs ~0.3 s of CPU to build, so it is
-    shared rather than made per device.
+    Devices in a network namespace are reached through sockets created in that namespace
+    (netops/snmp/netns.py); one client, hence one socket, per namespace.
     """
 
     def __init__(self, targets: dict[str, SnmpTarget], auth: dict[str, SnmpAuth | Exception],
@@ -196,87 +170,65 @@ class SnmpWalker:
                 out[name] = EvidenceError(str(auth) if auth else f"no SNMP credential for {name}")
             else:
                 groups.setdefault(t.netns, []).append(name)
-        threads = []
-        for netns, names in groups.items():
-            def run(netns: str | None = netns, names: list[str] = names) -> None:
-                try:
-                    if netns:
-                        enter_netns(netns)
-                    out.update(asyncio.run(self._walk_group(names, oids)))
-                except Exception as exc:  # reported as evidence, never raised into the audit
-                    for name in names:
-                        out[name] = EvidenceError(f"SNMP walk of {name} failed: {exc}")
-
-            thread = threading.Thread(target=run, name=f"snmp-walk-{netns or 'host'}", daemon=True)
-            thread.start()
-            threads.append(thread)
-        budget = len(oids) * self.timeout * (self.retries + 1) * 20 + 30
-        for thread in threads:
-            thread.join(timeout=budget)
+        if groups:
+            out.update(asyncio.run(self._walk_groups(groups, oids)))
         for name in devices:
             out.setdefault(name, EvidenceError(f"SNMP walk of {name} did not finish"))
         return out
 
-    async def _walk_group(self, names: list[str], oids: list[str]) -> dict[str, Any]:
-        from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
-        engine = SnmpEngine()
+    async def _walk_groups(self, groups: dict[str | None, list[str]], oids: list[str]) -> dict[str, Any]:
         limit = asyncio.Semaphore(self.concurrency)
+        clients = {netns: SnmpClient(netns_socket_factory(netns) if netns else None) for netns in groups}
 
-        async def one(name: str) -> tuple[str, Any]:
+        async def one(client: SnmpClient, name: str) -> tuple[str, Any]:
             async with limit:
                 try:
-                    return name, await self._walk_device(engine, self.targets[name], self.auth[name], oids)  # type: ignore[arg-type]
-                except Exception as exc:
+                    return name, await self._walk_device(client, name, oids)
+                except SnmpError as exc:
                     return name, EvidenceError(f"SNMP walk of {name} failed: {exc}")
 
         try:
-            return dict(await asyncio.gather(*(one(n) for n in names)))
+            pairs = await asyncio.gather(*(one(clients[netns], name) for netns, names in groups.items()
+                                           for name in names))
         finally:
-            engine.close_dispatcher()
+            for client in clients.values():
+                client.close()
+        return dict(pairs)
 
-    async def _walk_device(self, engine: Any, t: SnmpTarget, auth: SnmpAuth, oids: list[str]) -> dict[str, list[Row] | Exception]:
-        from pysnmp.hlapi.v3arch.asyncio import ContextData, ObjectIdentity, ObjectType, UdpTransportTarget, bulk_walk_cmd
-
-        transport = await UdpTransportTarget.create((t.host, t.port), timeout=self.timeout, retries=self.retries)
-        auth_data = _auth_data(auth)
+    async def _walk_device(self, client: SnmpClient, name: str, oids: list[str]) -> dict[str, list[Row] | Exception]:
+        t, auth = self.targets[name], self.auth[name]
+        assert isinstance(auth, SnmpAuth)
+        target = NetopsSnmpTarget(name=name, host=t.host, port=t.port, auth=auth, timeout=self.timeout,
+                                  retries=self.retries, max_repetitions=self.max_repetitions, budget=AUDIT_BUDGET)
+        # a bound on the whole device, whatever the agent does (every table a few hundred round trips)
+        deadline = len(oids) * self.timeout * (self.retries + 1) * 20 + 30
+        budget = ScrapeBudget(AUDIT_BUDGET, deadline_at=time.monotonic() + deadline)
         out: dict[str, list[Row] | Exception] = {}
-        for oid in oids:
-            rows: list[Row] = []
-            try:
-                async for err, status, index, binds in bulk_walk_cmd(
-                        engine, auth_data, transport, ContextData(), 0, self.max_repetitions,
-                        ObjectType(ObjectIdentity(oid)), lookupMib=False, lexicographicMode=False):
-                    if err:
-                        raise EvidenceError(str(err))
-                    if status:
-                        raise EvidenceError(f"{status.prettyPrint()} at index {index}")
-                    for name, value in binds:
-                        converted = _convert(value)
-                        key = str(name)
-                        if converted is not None and (key == oid or key.startswith(oid + ".")):
-                            rows.append((key, converted))
-                out[oid] = rows
-            except EvidenceError as exc:
-                out[oid] = exc
-                if "timeout" in str(exc).lower():  # the device is gone: do not wait on every table
-                    for rest in oids[oids.index(oid) + 1:]:
-                        out[rest] = EvidenceError(f"not walked after a timeout: {exc}")
-                    break
+        async with asyncio.timeout(deadline):
+            session = await client.session(target, budget)
+            for oid in oids:
+                root = ber.parse_oid(oid)
+                try:
+                    fetched = await fetch(session, FetchPlan(columns=(root,)), max_repetitions=self.max_repetitions,
+                                          max_varbinds=AUDIT_BUDGET.max_varbinds)
+                except SnmpError as exc:
+                    out[oid] = EvidenceError(str(exc))
+                    if isinstance(exc, SnmpTimeout):  # the device is gone: do not wait on every table
+                        for rest in oids[oids.index(oid) + 1:]:
+                            out[rest] = EvidenceError(f"not walked after a timeout: {exc}")
+                        break
+                    continue
+                cells = fetched.data.get(root, {})
+                out[oid] = [(ber.format_oid(root + index), _row_value(tag, value))
+                            for index, (tag, value) in sorted(cells.items()) if tag != ber.NULL]
         return out
 
 
-def _auth_data(auth: SnmpAuth) -> Any:
-    from pysnmp.hlapi.v3arch.asyncio import CommunityData, UsmUserData
-    from pysnmp.hlapi.v3arch.asyncio import auth as a
-
-    if auth.version == "2c":
-        return CommunityData(auth.community or "", mpModel=1)
-    auth_proto = {"sha": a.usmHMACSHAAuthProtocol, "sha256": a.usmHMAC192SHA256AuthProtocol,
-                  "sha512": a.usmHMAC384SHA512AuthProtocol}[auth.auth_protocol or "sha"]
-    priv_proto = {"aes": a.usmAesCfb128Protocol, "aes256": a.usmAesCfb256Protocol}[auth.priv_protocol or "aes"]
-    return UsmUserData(auth.username or "", authKey=auth.auth_key, privKey=auth.priv_key,
-                       authProtocol=auth_proto, privProtocol=priv_proto)
+def _auth_from(credential: Any, resolver: Any) -> SnmpAuth:
+    try:
+        return snmp_auth(credential, resolver)
+    except TargetError as exc:
+        raise EvidenceError(str(exc)) from None
 
 
 def snmp_auth_for(inv: Any, resolver: Any) -> dict[str, SnmpAuth | Exception]:
@@ -292,14 +244,8 @@ def snmp_auth_for(inv: Any, resolver: Any) -> dict[str, SnmpAuth | Exception]:
             try:
                 if cred is None:
                     raise EvidenceError(f"unknown SNMP credential '{d.snmp}'")
-                if cred.version == "2c":
-                    cache[d.snmp] = SnmpAuth("2c", community=resolver.resolve(cred.community))
-                else:
-                    cache[d.snmp] = SnmpAuth("3", username=cred.username, auth_protocol=cred.auth_protocol,
-                                             auth_key=resolver.resolve(cred.auth_key),
-                                             priv_protocol=cred.priv_protocol,
-                                             priv_key=resolver.resolve(cred.priv_key))
-            except Exception as exc:  # a missing secret: that device's evidence is UNKNOWN
+                cache[d.snmp] = _auth_from(cred, resolver)
+            except EvidenceError as exc:  # a missing secret: that device's evidence is UNKNOWN
                 cache[d.snmp] = EvidenceError(f"SNMP credential '{d.snmp}': {exc}")
         out[d.name] = cache[d.snmp]
     return out

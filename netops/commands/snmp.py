@@ -132,7 +132,9 @@ def collect_command(
     from netops.snmp.session import SnmpClient
 
     try:
-        state = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab)()
+        # the operator names the target and the auth on the command line: raw IP:PORT is fine here
+        state = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab,
+                             allow_any_target=True)()
     except ProfileError as exc:
         raise ProfileLoadError(str(exc)) from None
     snmp_target = state.targets.resolve(target, auth)
@@ -194,11 +196,19 @@ def exporter(
     audit_per_target: bool = typer.Option(
         True, "--audit-per-target/--no-audit-per-target",
         help="Expose each audit result per device (large networks: turn off, keep per-check totals)."),
+    web_config: Optional[Path] = typer.Option(
+        None, "--web.config.file", show_default=False,
+        help="TLS and basic auth (Prometheus exporter-toolkit format: tls_server_config, basic_auth_users)."),
+    allow_any_target: bool = typer.Option(
+        False, "--allow-any-target",
+        help="Also scrape raw IP:PORT targets, each with the config auth its request names (auth=)."),
 ) -> None:
     """Serve SNMP metrics over HTTP, snmp_exporter style: /snmp?target=DEVICE&module=PROFILE,...
 
-    Also /metrics (the exporter's own health and the last isolation audit's results, reread at
-    each scrape), /-/healthy and POST /-/reload (or SIGHUP).
+    Targets are inventory devices and the --config file's targets; a raw IP:PORT only with
+    --allow-any-target and an auth= naming a config auth. Also /metrics (the exporter's own
+    health and the last isolation audit's results, reread at each scrape), /-/healthy and
+    POST /-/reload (or SIGHUP), which loads off the event loop.
     """
     from netops.audit.metrics import AuditCollector
     from netops.snmp.exporter import Exporter, serve, state_loader
@@ -209,19 +219,21 @@ def exporter(
         host, port = split_host_port(listen, default_port=9117)
     except ValueError as exc:
         raise ProfileLoadError(f"--listen: {exc}") from None
-    loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab)
+    loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab,
+                          allow_any_target=allow_any_target)
 
     async def run() -> None:
         try:
             instance = Exporter(loader, concurrency=concurrency, scrape_timeout=scrape_timeout,
-                                extra_collectors=[AuditCollector(audit_state, per_target=audit_per_target)])
+                                extra_collectors=[AuditCollector(audit_state, per_target=audit_per_target)],
+                                web_config=web_config)
         except ProfileError as exc:
             raise ProfileLoadError(str(exc)) from None
 
         def ready(bound_host: str, bound_port: int) -> None:
             targets = len(instance.state.targets.names())
             console(stderr=True).print(
-                f"netops exporter listening on http://{bound_host}:{bound_port}/ "
+                f"netops exporter listening on {instance.scheme}://{bound_host}:{bound_port}/ "
                 f"({len(instance.state.profiles)} profiles, {targets} named targets{', lab endpoints' if lab else ''})")
 
         try:

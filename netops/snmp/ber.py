@@ -3,9 +3,11 @@
 Profiling pysnmp showed that nearly all of a table walk's time goes to pyasn1 building one
 Python object per BER element and to MIB resolution. An SNMP v2c message is a small fixed
 structure, so this module reads and writes it directly over bytes: varbinds come out as
-plain `(oid_tuple, tag, value)` triples. SNMPv3 stays with pysnmp (see `v3.py`).
+plain `(oid_tuple, tag, value)` triples. SNMPv3's USM layer is in `usm.py`.
 
-Everything here is pure; malformed input raises `BerError`, never anything else.
+Everything here is pure; malformed input raises `BerError`, never anything else. Sizes are
+bounded as the RFCs bound them (128 sub-identifiers, 32-bit sub-identifiers, 64-bit
+numbers), so a hostile agent cannot make one datagram cost more than its own length.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ VERSION_2C = 1
 
 Oid = tuple[int, ...]
 Varbind = tuple[Oid, int, object]
+
+MAX_OID_LENGTH = 128  # sub-identifiers (RFC 2578 3.5); longer OIDs are refused as malformed
+MAX_SUB_ID = 0xFFFFFFFF
+MAX_NUMBER_OCTETS = 9  # INTEGER / Counter64 / Gauge... content: 64 bits and a sign octet
 
 
 class BerError(ValueError):
@@ -189,7 +195,11 @@ def _header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
 def _decode_oid(body: bytes) -> Oid:
     if not body:
         raise BerError("empty OID")
+    if len(body) > 5 * MAX_OID_LENGTH:
+        raise BerError(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
     if max(body) < 0x80:  # every sub-identifier fits in one byte: the common case
+        if len(body) >= MAX_OID_LENGTH:
+            raise BerError(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
         first = body[0]
         head = (first // 40, first % 40) if first < 80 else (2, first - 80)
         return head + tuple(body[1:])
@@ -197,11 +207,15 @@ def _decode_oid(body: bytes) -> Oid:
     sub = 0
     for b in body:
         sub = (sub << 7) | (b & 0x7F)
+        if sub > MAX_SUB_ID:
+            raise BerError("OID sub-identifier larger than 2^32-1")
         if not b & 0x80:
             subs.append(sub)
             sub = 0
     if body[-1] & 0x80:
         raise BerError("OID ends inside a sub-identifier")
+    if len(subs) >= MAX_OID_LENGTH:
+        raise BerError(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
     first = subs[0]
     head = (first // 40, first % 40) if first < 80 else (2, first - 80)
     return head + tuple(subs[1:])
@@ -213,8 +227,8 @@ def decode_oid(body: bytes) -> Oid:
 
 def _integer(data: bytes, pos: int, end: int) -> tuple[int, int]:
     tag, start, stop = _header(data, pos, end)
-    if tag != INTEGER or stop == start:
-        raise BerError("expected INTEGER")
+    if tag != INTEGER or stop == start or stop - start > MAX_NUMBER_OCTETS:
+        raise BerError("expected INTEGER of at most 64 bits")
     return int.from_bytes(data[start:stop], "big", signed=True), stop
 
 
@@ -264,12 +278,12 @@ def decode_pdu(data: bytes, pos: int, end: int) -> tuple[int, int, int, int, lis
         oid = _decode_oid(data[start:pos])
         tag, start, stop = _header(data, pos, vb_end)
         if tag == INTEGER:
-            if stop == start:
-                raise BerError("empty INTEGER")
+            if stop == start or stop - start > MAX_NUMBER_OCTETS:
+                raise BerError("INTEGER empty or longer than 64 bits")
             value: object = from_bytes(data[start:stop], "big", signed=True)
         elif tag in UNSIGNED:
-            if stop == start:
-                raise BerError("empty unsigned value")
+            if stop == start or stop - start > MAX_NUMBER_OCTETS:
+                raise BerError("unsigned value empty or longer than 64 bits")
             value = from_bytes(data[start:stop], "big")
         elif tag == OCTET_STRING or tag == IP_ADDRESS or tag == OPAQUE:
             value = data[start:stop]

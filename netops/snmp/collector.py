@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netops.snmp import metrics
+from netops.snmp.budget import ScrapeBudget
 from netops.snmp.errors import SnmpError, SnmpTimeout
 from netops.snmp.families import LabelSet, MetricFamily, Sample
 from netops.snmp.profile import Profile
@@ -57,22 +58,29 @@ async def collect(
     deadline: float | None = None,
     keep_data: bool = False,
 ) -> ScrapeResult:
-    """Read the profiles' OIDs from the target and map them to families, within `deadline` s."""
+    """Read the profiles' OIDs from the target and map them to families, within `deadline` s.
+
+    The deadline cancels whatever is in flight; the target's budget bounds what the agent
+    can make the scrape hold (OID length, bytes, varbinds), so mapping stays cheap too.
+    """
     labels = dict(target.labels)
     started = time.perf_counter()
     result = ScrapeResult(target.name, up=False, duration=0.0)
+    budget = ScrapeBudget(target.budget, deadline_at=time.monotonic() + deadline if deadline is not None else None)
     try:
         async with asyncio.timeout(deadline):
-            session = await client.session(target)
+            session = await client.session(target, budget)
             fetched = await fetch(
                 session,
                 metrics.plan(profiles),
                 max_repetitions=target.max_repetitions,
                 max_oids_per_request=target.max_oids_per_request,
+                max_varbinds=target.budget.max_varbinds,
             )
+        families = metrics.families(profiles, fetched.data, labels)
         result.up = True
         result.requests, result.varbinds, result.warnings = fetched.requests, fetched.varbinds, fetched.warnings
-        result.families = metrics.families(profiles, fetched.data, labels)
+        result.families = families
         if keep_data:
             result.data = fetched.data
     except TimeoutError:

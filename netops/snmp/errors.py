@@ -35,3 +35,9 @@ class SnmpConfigError(SnmpError):
     """The target or credential cannot be used as given (bad address, missing secret)."""
 
     reason = "config"
+
+
+class SnmpBudgetError(SnmpError):
+    """The agent sent more than one scrape may accept (OID length, bytes, varbinds)."""
+
+    reason = "budget"

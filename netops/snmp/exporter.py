@@ -4,18 +4,26 @@
     /metrics     the exporter's own health (scrape durations, errors, timeouts, in flight)
     /-/healthy   liveness;   /-/reload (POST)   re-read profiles, inventory and config
 
-The HTTP layer is a thin shell: it parses the query, asks the target map and the profile
-set, calls `collect`, and renders text. A scrape is bounded by the per-target timeout
-and retries, by Prometheus's scrape timeout header, and by a concurrency limit.
+The HTTP layer (aiohttp, with TLS and basic auth from `--web.config.file`) is a thin
+shell: it parses the query, asks the target map and the profile set, calls `collect`, and
+renders text. A scrape is bounded by its deadline (the scrape timeout, or Prometheus's
+header), by the per-scrape budget, and by a concurrency limit. A reload loads in a child
+process, off the event loop, and swaps the new state in with one assignment.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import ProcessCollector
@@ -25,7 +33,6 @@ from prometheus_client.registry import Collector
 from netops.errors import NetopsError
 from netops.snmp.collector import collect
 from netops.snmp.families import render_text
-from netops.snmp.http import HttpServer, Request, Response
 from netops.snmp.profile import Profile, ProfileError, load_profiles
 from netops.snmp.session import SnmpClient
 from netops.snmp.targets import TargetError, TargetMap
@@ -62,9 +69,16 @@ class ExporterMetrics:
         self.reload_ok = Gauge("netops_exporter_config_last_reload_successful", "1 if the last reload worked", registry=r)
         self.reload_time = Gauge("netops_exporter_config_last_reload_success_timestamp_seconds",
                                  "When the configuration was last loaded", registry=r)
-        self.packets = Counter("netops_exporter_snmp_packets", "SNMP v2c datagrams", ["direction"], registry=r)
+        self.packets = Counter("netops_exporter_snmp_packets", "SNMP datagrams on the shared socket",
+                               ["direction"], registry=r)
         self.bad_packets = Counter("netops_exporter_snmp_dropped_packets",
                                    "Received datagrams dropped: malformed or matching no request", ["reason"], registry=r)
+        self.refused = Counter("netops_exporter_snmp_refused_messages",
+                               "Datagrams refused by a security rule (RFC 3414 time window, unauthenticated "
+                               "report after the engine id was pinned, engine id or security level mismatch)",
+                               ["reason"], registry=r)
+        self.reload_seconds = Gauge("netops_exporter_config_last_reload_duration_seconds",
+                                    "How long the last reload took (loaded off the event loop)", registry=r)
         ProcessCollector(registry=r)
 
 
@@ -76,7 +90,10 @@ class Exporter:
         concurrency: int = 64,
         scrape_timeout: float = 10.0,
         extra_collectors: Sequence[Collector] = (),
+        web_config: Path | None = None,
     ) -> None:
+        from netops.web.server import WebServer, application
+
         self._load_state = load_state
         self.state = load_state()
         self.client = SnmpClient()
@@ -89,7 +106,19 @@ class Exporter:
         self._slots = asyncio.Semaphore(concurrency)
         self._scrape_timeout = scrape_timeout
         self._seen = (0, 0, 0, 0)
-        self._server = HttpServer(self.handle)
+        self._refused_seen: dict[str, int] = {}
+        self._reloading: asyncio.Lock | None = None
+        app = application()
+        app.router.add_get("/snmp", self.scrape)
+        app.router.add_get("/metrics", self.own_metrics)
+        app.router.add_get("/-/healthy", self.healthy)
+        app.router.add_route("*", "/-/reload", self.reload_endpoint)
+        app.router.add_get("/", self.index)
+        self._server = WebServer(app, web_config)
+
+    @property
+    def scheme(self) -> str:
+        return self._server.scheme
 
     async def start(self, host: str = "127.0.0.1", port: int = 9117) -> tuple[str, int]:
         return await self._server.start(host, port)
@@ -98,73 +127,84 @@ class Exporter:
         await self._server.close()
         self.client.close()
 
-    def reload(self) -> str | None:
-        """Swap in freshly loaded profiles and targets; on error keep the old ones."""
-        try:
-            state = self._load_state()
-        except (NetopsError, ProfileError, OSError) as exc:
-            self.metrics.reload_ok.set(0)
-            return str(exc)
-        self.state = state
-        self.metrics.reload_ok.set(1)
-        self.metrics.reload_time.set(time.time())
-        return None
+    async def reload(self) -> str | None:
+        """Load profiles and targets off the event loop, then swap them in; on error keep the old.
 
-    async def handle(self, request: Request) -> Response:
-        path = request.path
-        if path == "/snmp":
-            if request.method not in ("GET", "HEAD"):
-                return Response(405, b"use GET\n")
-            return await self.scrape(request)
-        if path == "/metrics":
-            self._sync_transport_counters()
-            return Response(200, generate_latest(self.metrics.registry), CONTENT_TYPE_LATEST)
-        if path == "/-/healthy":
-            return Response(200, b"Healthy\n")
-        if path == "/-/reload":
-            if request.method not in ("POST", "PUT"):
-                return Response(405, b"use POST\n")
-            error = self.reload()
-            return Response(500, f"reload failed: {error}\n".encode()) if error else Response(200, b"reloaded\n")
-        if path == "/":
-            return Response(200, _INDEX, "text/html; charset=utf-8")
-        return Response(404, b"not found\n")
+        A `StateSource` loads in a child process, so parsing a large inventory neither holds
+        the GIL against scrapes nor leaves its garbage in this process's heap.
+        """
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
+        async with self._reloading:
+            started = time.perf_counter()
+            try:
+                if isinstance(self._load_state, StateSource):
+                    state = await _in_child_process(self._load_state)
+                else:
+                    state = await asyncio.to_thread(self._load_state)
+            except (NetopsError, ProfileError, OSError) as exc:
+                self.metrics.reload_ok.set(0)
+                log.error("reload failed, keeping the previous configuration: %s", exc)
+                return str(exc)
+            self.state = state  # the one atomic swap: a scrape holds the old state or the new one
+            self.metrics.reload_ok.set(1)
+            self.metrics.reload_time.set(time.time())
+            self.metrics.reload_seconds.set(time.perf_counter() - started)
+            log.info("reloaded: %d profiles, %d named targets", len(state.profiles), len(state.targets.names()))
+            return None
 
-    def _reject(self, reason: str, message: str) -> Response:
+    async def healthy(self, request: web.Request) -> web.Response:
+        return web.Response(text="Healthy\n")
+
+    async def index(self, request: web.Request) -> web.Response:
+        return web.Response(body=_INDEX, content_type="text/html", charset="utf-8")
+
+    async def own_metrics(self, request: web.Request) -> web.Response:
+        self._sync_transport_counters()
+        return web.Response(body=generate_latest(self.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def reload_endpoint(self, request: web.Request) -> web.Response:
+        if request.method not in ("POST", "PUT"):
+            return web.Response(status=405, text="use POST\n")
+        error = await self.reload()
+        return web.Response(status=500, text=f"reload failed: {error}\n") if error else web.Response(text="reloaded\n")
+
+    def _reject(self, reason: str, message: str) -> web.Response:
         self.metrics.errors.labels(reason).inc()
-        return Response(400, (message + "\n").encode())
+        return web.Response(status=400, text=message + "\n")
 
-    def _profiles(self, names: list[str]) -> list[Profile] | str:
-        unknown = [n for n in names if n not in self.state.profiles]
+    def _profiles(self, state: ExporterState, names: list[str]) -> list[Profile] | str:
+        unknown = [n for n in names if n not in state.profiles]
         if unknown:
-            return f"unknown module(s) {', '.join(unknown)}; known: {', '.join(sorted(self.state.profiles))}"
-        return [self.state.profiles[n] for n in names]
+            return f"unknown module(s) {', '.join(unknown)}; known: {', '.join(sorted(state.profiles))}"
+        return [state.profiles[n] for n in names]
 
-    def _deadline(self, request: Request) -> float:
-        header = request.headers.get("x-prometheus-scrape-timeout-seconds")
+    def _deadline(self, request: web.Request) -> float:
+        header = request.headers.get("X-Prometheus-Scrape-Timeout-Seconds")
         try:
             given = float(header) - TIMEOUT_OFFSET if header else self._scrape_timeout
         except ValueError:
             given = self._scrape_timeout
         return max(0.1, min(given, self._scrape_timeout))
 
-    async def scrape(self, request: Request) -> Response:
-        name = request.param("target")
+    async def scrape(self, request: web.Request) -> web.Response:
+        query = request.query
+        name = query.get("target")
         if not name:
             return self._reject("target", "'target' parameter is missing")
         state = self.state
         try:
-            target = state.targets.resolve(name, request.param("auth"))
+            target = state.targets.resolve(name, query.getall("auth", [None])[-1])
         except (TargetError, NetopsError) as exc:
             return self._reject("target", str(exc))
-        modules = [m for value in request.query.get("module", []) for m in value.split(",") if m]
+        modules = [m for value in query.getall("module", []) for m in value.split(",") if m]
         names = modules or list(target.profiles)
         if not names:
             return self._reject("module", f"no module given for {name!r} and it has no default profiles")
-        profiles = self._profiles(names)
+        profiles = self._profiles(state, names)
         if isinstance(profiles, str):
             return self._reject("module", profiles)
-        if request.param("labels") in ("0", "false", "no"):
+        if query.get("labels") in ("0", "false", "no"):
             target = target.model_copy(update={"labels": {}})
         deadline = self._deadline(request)
         started = time.perf_counter()
@@ -173,7 +213,7 @@ class Exporter:
             await asyncio.wait_for(self._slots.acquire(), deadline)
         except TimeoutError:
             self.metrics.scrapes.labels("busy").inc()
-            return Response(503, b"exporter busy: no scrape slot within the scrape timeout\n")
+            return web.Response(status=503, text="exporter busy: no scrape slot within the scrape timeout\n")
         finally:
             self.metrics.waiting.dec()
         self.metrics.in_flight.inc()
@@ -189,7 +229,7 @@ class Exporter:
             self.metrics.timeouts.inc()
         if not result.up:
             log.info("scrape of %s failed: %s", name, result.error)
-        return Response(200, render_text(result.families).encode(), CONTENT_TYPE_LATEST)
+        return web.Response(body=render_text(result.families).encode(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     def _sync_transport_counters(self) -> None:
         stats = self.client.udp.stats
@@ -202,23 +242,66 @@ class Exporter:
             if after > before:
                 counter.inc(after - before)
         self._seen = now
+        for reason, count in list(stats.refused.items()):
+            before = self._refused_seen.get(reason, 0)
+            if count > before:
+                self.metrics.refused.labels(reason).inc(count - before)
+                self._refused_seen[reason] = count
 
 
-def state_loader(profile_dir, inventory_dir, config_path, *, lab: bool) -> Callable[[], ExporterState]:  # noqa: ANN001
-    """A function that (re)loads profiles, the inventory (optional) and the exporter config."""
-    from netops.snmp.targets import load_exporter_config
+@dataclass(frozen=True)
+class StateSource:
+    """Where the exporter's state comes from; picklable, so a reload can run in a child process."""
 
-    def load() -> ExporterState:
-        profiles = load_profiles(profile_dir)
+    profile_dir: Path
+    inventory_dir: Path | None
+    config_path: Path | None
+    lab: bool = False
+    allow_any_target: bool = False
+
+    def __call__(self) -> ExporterState:
+        from netops.snmp.targets import load_exporter_config
+
+        profiles = load_profiles(self.profile_dir)
         inventory = None
-        if inventory_dir is not None:
+        if self.inventory_dir is not None:
             from netops.inventory import load_inventory
 
-            inventory = load_inventory(inventory_dir)
-        config = load_exporter_config(config_path)
-        return ExporterState(profiles, TargetMap(inventory, config, lab=lab))
+            inventory = load_inventory(self.inventory_dir)
+        config = load_exporter_config(self.config_path)
+        return ExporterState(profiles, TargetMap(inventory, config, lab=self.lab,
+                                                 allow_any_target=self.allow_any_target))
 
-    return load
+
+class ReloadError(NetopsError):
+    """Loading the new state failed; the message names the file and field."""
+
+
+def _load_or_message(source: StateSource) -> ExporterState | str:
+    """In the child: the state, or the error's message (exceptions need not be picklable)."""
+    try:
+        return source()
+    except (NetopsError, ProfileError, OSError) as exc:
+        return str(exc)
+
+
+async def _in_child_process(source: StateSource) -> ExporterState:
+    """Run `source()` in a fresh interpreter (spawned, not forked: this process has threads)."""
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            result = await asyncio.get_running_loop().run_in_executor(pool, _load_or_message, source)
+    except BrokenProcessPool as exc:
+        raise ReloadError(f"the loader process died: {exc}") from None
+    if isinstance(result, str):
+        raise ReloadError(result)
+    return result
+
+
+def state_loader(profile_dir, inventory_dir, config_path, *, lab: bool,  # noqa: ANN001
+                 allow_any_target: bool = False) -> StateSource:
+    """A function that (re)loads profiles, the inventory (optional) and the exporter config."""
+    return StateSource(Path(profile_dir), Path(inventory_dir) if inventory_dir is not None else None,
+                       Path(config_path) if config_path is not None else None, lab, allow_any_target)
 
 
 async def serve(exporter: Exporter, host: str, port: int, ready: Callable[[str, int], None] | None = None) -> None:
@@ -235,13 +318,22 @@ async def serve(exporter: Exporter, host: str, port: int, ready: Callable[[str, 
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
+    reloads: set[asyncio.Task] = set()
+
+    def on_hangup() -> None:
+        task = asyncio.ensure_future(exporter.reload())
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
     try:
-        loop.add_signal_handler(signal.SIGHUP, lambda: exporter.reload())
+        loop.add_signal_handler(signal.SIGHUP, on_hangup)
     except (NotImplementedError, RuntimeError, AttributeError):
         pass
     try:
         await stop.wait()
     finally:
+        for task in reloads:
+            task.cancel()
         await exporter.close()
 
 

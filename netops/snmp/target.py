@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from netops.snmp.budget import BudgetLimits
+
 AuthProtocol = Literal["MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512"]
 PrivProtocol = Literal["DES", "AES", "AES192", "AES256"]
 
@@ -74,6 +76,7 @@ class SnmpTarget(BaseModel):
     retries: int = Field(1, ge=0, le=10)
     max_repetitions: int = Field(25, ge=1, le=1000)
     max_oids_per_request: int = Field(10, ge=1, le=100)
+    budget: BudgetLimits = Field(default_factory=BudgetLimits)
 
     @field_validator("labels")
     @classmethod

@@ -10,13 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import random
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from netops.snmp import ber
-from netops.snmp.errors import SnmpConfigError, SnmpProtocolError, SnmpTimeout
+from netops.snmp.budget import ScrapeBudget
+from netops.snmp.errors import SnmpConfigError, SnmpError, SnmpProtocolError, SnmpTimeout
+
+log = logging.getLogger("netops.snmp")
+
+REFUSAL_LOG_INTERVAL = 60.0  # seconds between log lines for the same agent and reason
+
+
+class Refused(Exception):
+    """A datagram that matched a request but must not be trusted (`reason` names the rule).
+
+    Raised by an `accept` function: the datagram is dropped, counted under `reason`, logged,
+    and the request keeps waiting for a genuine answer."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 @dataclass
@@ -25,6 +43,7 @@ class TransportStats:
     received: int = 0
     malformed: int = 0
     unmatched: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -32,6 +51,8 @@ class _Pending:
     address: tuple[str, int]
     accept: Callable[[bytes], object]
     future: asyncio.Future
+    budget: ScrapeBudget | None = None
+    dropped: str | None = None  # why the last matching datagram was not taken
 
 
 class _Protocol(asyncio.DatagramProtocol):
@@ -54,23 +75,51 @@ class UdpClient:
     (community, digest...). `accept` returning None or raising BerError drops the datagram.
     """
 
-    def __init__(self, receive_buffer: int = 4 << 20) -> None:
+    def __init__(self, receive_buffer: int = 4 << 20,
+                 socket_factory: "Callable[[int], Awaitable[socket.socket]] | None" = None) -> None:
+        """`socket_factory(family)` makes the (bound) socket, e.g. inside a network namespace."""
         self._transports: dict[int, asyncio.DatagramTransport] = {}
         self._pending: dict[int, _Pending] = {}
         self._next_id = random.randrange(1, 1 << 30)
         self._receive_buffer = receive_buffer
+        self._socket_factory = socket_factory
         self.stats = TransportStats()
+        self._logged: dict[tuple[str, str], float] = {}
+        self._opening: asyncio.Lock | None = None
+
+    def refused(self, address: tuple[str, int], reason: str, detail: str) -> None:
+        """Count a refused datagram and log it (once a minute per agent and reason)."""
+        self.stats.refused[reason] = self.stats.refused.get(reason, 0) + 1
+        key = (address[0], reason)
+        now = time.monotonic()
+        if now - self._logged.get(key, -REFUSAL_LOG_INTERVAL) >= REFUSAL_LOG_INTERVAL:
+            self._logged[key] = now
+            if len(self._logged) > 10_000:
+                self._logged.clear()
+            log.warning("refused SNMP message from %s:%s (%s): %s", address[0], address[1], reason, detail)
 
     async def _transport(self, family: int) -> asyncio.DatagramTransport:
         transport = self._transports.get(family)
+        if transport is not None and not transport.is_closing():
+            return transport
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:  # one socket per family, even when many requests start at once
+            return await self._open(family)
+
+    async def _open(self, family: int) -> asyncio.DatagramTransport:
+        transport = self._transports.get(family)
         if transport is None or transport.is_closing():
-            sock = socket.socket(family, socket.SOCK_DGRAM)
+            if self._socket_factory is not None:
+                sock = await self._socket_factory(family)
+            else:
+                sock = socket.socket(family, socket.SOCK_DGRAM)
+                sock.bind(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
             sock.setblocking(False)
             try:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self._receive_buffer)
             except OSError:
                 pass
-            sock.bind(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
             loop = asyncio.get_running_loop()
             transport, _ = await loop.create_datagram_endpoint(lambda: _Protocol(self), sock=sock)
             self._transports[family] = transport
@@ -99,9 +148,19 @@ class UdpClient:
             self.stats.unmatched += 1
             return
         try:
+            if pending.budget is not None:
+                pending.budget.charge_bytes(len(data))
             result = pending.accept(data)
-        except ber.BerError:
+        except ber.BerError as exc:
             self.stats.malformed += 1
+            pending.dropped = f"malformed response: {exc}"
+            return
+        except Refused as exc:
+            pending.dropped = f"refused response: {exc}"
+            self.refused(pending.address, exc.reason, str(exc))
+            return
+        except SnmpError as exc:  # over budget: the scrape ends now
+            pending.future.set_exception(exc)
             return
         if result is None:
             self.stats.unmatched += 1
@@ -117,15 +176,17 @@ class UdpClient:
         *,
         timeout: float = 2.0,
         retries: int = 1,
+        budget: ScrapeBudget | None = None,
     ):  # noqa: ANN201
         """Send, resend on timeout up to `retries` times, return what `accept` made of the answer.
 
         A retry resends the same message, so a late answer to an earlier try is still taken.
+        Every matching datagram is charged to `budget` before it is decoded.
         """
         family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         transport = await self._transport(family)
         future = asyncio.get_running_loop().create_future()
-        self._pending[message_id] = _Pending(address, accept, future)
+        pending = self._pending[message_id] = _Pending(address, accept, future, budget)
         try:
             for _ in range(retries + 1):
                 try:
@@ -134,11 +195,17 @@ class UdpClient:
                     raise SnmpConfigError(f"cannot send to {address[0]}:{address[1]}: {exc}") from None
                 self.stats.sent += 1
                 try:
-                    return await asyncio.wait_for(asyncio.shield(future), timeout)
+                    # not wait_for: on 3.11 it can swallow a cancellation that arrives as the
+                    # answer does, so a fast agent could outlive the scrape's deadline
+                    async with asyncio.timeout(timeout):
+                        return await asyncio.shield(future)
                 except TimeoutError:
+                    if future.done():
+                        return future.result()
                     continue
+            dropped = f"; {pending.dropped}" if pending.dropped else ""
             raise SnmpTimeout(
-                f"no response from {address[0]}:{address[1]} after {retries + 1} tries of {timeout:g}s"
+                f"no response from {address[0]}:{address[1]} after {retries + 1} tries of {timeout:g}s{dropped}"
             )
         finally:
             self._pending.pop(message_id, None)
@@ -157,6 +224,7 @@ class UdpClient:
         timeout: float = 2.0,
         retries: int = 1,
         version: int = ber.VERSION_2C,
+        budget: ScrapeBudget | None = None,
     ) -> ber.Response:
         """One v1/v2c request; an error-status in the response raises SnmpProtocolError."""
         request_id = self.new_id()
@@ -168,7 +236,8 @@ class UdpClient:
                 return None
             return response
 
-        response = await self.exchange(address, message, request_id, accept, timeout=timeout, retries=retries)
+        response = await self.exchange(address, message, request_id, accept, timeout=timeout, retries=retries,
+                                       budget=budget)
         if response.error_status:
             raise SnmpProtocolError(
                 f"agent returned error-status {response.error_status} at index {response.error_index}",

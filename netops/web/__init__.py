@@ -1,0 +1,1 @@
+"""HTTP serving shared by netops' endpoints (exporter, receivers, console): aiohttp, TLS, auth."""
