@@ -46,7 +46,7 @@ def timed(func, repeat: int = 3):
 def generation(inv, label: str, rows: list) -> None:
     seconds, groups = timed(lambda: render_file_sd(file_sd(inv)))
     rows.append((f"file_sd JSON, {label}", f"{seconds * 1000:.0f} ms", f"{len(inv.devices)} targets, {len(groups) // 1024} KiB"))
-    options = PrometheusOptions(shards=8, exporters=[f"127.0.0.{k}:9117" for k in range(1, 9)])
+    options = PrometheusOptions(shards=8, exporters=[f"127.0.0.{k}:9089" for k in range(1, 9)])
     seconds, _ = timed(lambda: [render_yaml(prometheus_config(options, k)) for k in range(8)])
     rows.append((f"prometheus.yml x 8 shards, {label}", f"{seconds * 1000:.1f} ms", "independent of network size"))
 

@@ -46,7 +46,7 @@ def _layers(value: str | None, configs: Path | None, evidence: bool) -> tuple[st
 @report_errors
 def isolation(
     inventory: Optional[Path] = InventoryOption,
-    policy: Optional[Path] = typer.Option(None, "--policy", "-p", show_default=False,
+    policy: Optional[Path] = typer.Option(None, "--policy", show_default=False,
                                           help="Audit policy (default: policy.yaml in the inventory directory)."),
     layers: Optional[str] = typer.Option(None, "--layers", show_default=False,
                                          help="Comma-separated intent,config,live. Default: intent, plus config "

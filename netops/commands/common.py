@@ -54,8 +54,12 @@ InventoryOption = typer.Option(
     help="Inventory directory (default: ./inventory, $NETOPS_INVENTORY or the config file's `inventory`).",
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables (errors too, on stderr).")
-LogLevelOption = typer.Option("info", "--log-level", envvar=LOG_LEVEL_ENV,
-                              help="debug, info, warning or error.")
+def log_level_option(default: str = "info"):  # type: ignore[no-untyped-def]
+    return typer.Option(default, "--log-level", envvar=LOG_LEVEL_ENV, help="debug, info, warning or error.")
+
+
+LogLevelOption = log_level_option("info")
+QuietLogLevelOption = log_level_option("warning")  # device commands: SSH libraries chat at info
 LogFormatOption = typer.Option("text", "--log-format", envvar=LOG_FORMAT_ENV,
                                help="text (one line per event) or json (one object per line, for journald/Loki).")
 

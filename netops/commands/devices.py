@@ -11,7 +11,17 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
+from netops.commands.common import (
+    InventoryOption,
+    JsonOption,
+    LogFormatOption,
+    QuietLogLevelOption,
+    console,
+    inventory_path,
+    print_json,
+    report_errors,
+    setup_logging,
+)
 from netops.devices import intended as intended_sources
 from netops.devices import jobs
 from netops.devices.gitstore import BackupStore
@@ -114,8 +124,10 @@ def register(app: typer.Typer) -> None:
                lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt, repo: Optional[Path] = RepoOpt,
                max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
                timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
-               as_json: bool = JsonOption) -> None:
+               as_json: bool = JsonOption, log_level: str = QuietLogLevelOption,
+               log_format: str = LogFormatOption) -> None:
         """Pull running configs into a git repository (secrets masked), one commit per run."""
+        setup_logging(log_level, log_format)
         _, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                           known_hosts, "backup", timeout)
         store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
@@ -132,8 +144,10 @@ def register(app: typer.Typer) -> None:
              intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
              max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
              timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
-             as_json: bool = JsonOption) -> None:
+             as_json: bool = JsonOption, log_level: str = QuietLogLevelOption,
+             log_format: str = LogFormatOption) -> None:
         """Intended (rendered) vs running config as unified diffs, noise lines ignored. Exit 1 on drift."""
+        setup_logging(log_level, log_format)
         inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                             known_hosts, "diff", timeout)
         run = jobs.run_diff(targets, _intended_for(inv, intended_dir), max_parallel=max_parallel,
@@ -149,8 +163,10 @@ def register(app: typer.Typer) -> None:
              intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
              repo: Optional[Path] = RepoOpt, max_parallel: int = ParallelOpt,
              known_hosts: Optional[Path] = KnownHostsOpt, timeout: float = TimeoutOpt,
-             inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption) -> None:
+             inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption,
+             log_level: str = QuietLogLevelOption, log_format: str = LogFormatOption) -> None:
         """Bring devices to their intended config: back up, apply, verify, roll back on any failure."""
+        setup_logging(log_level, log_format)
         inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                             known_hosts, "push", timeout)
         store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))

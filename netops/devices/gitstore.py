@@ -16,6 +16,8 @@ from netops.errors import NetopsError
 class BackupStoreError(NetopsError):
     """The backup repository could not be written (reported as a message, not a traceback)."""
 
+    exit_code = 3
+
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

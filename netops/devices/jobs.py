@@ -81,9 +81,9 @@ def _stored(config: str, target: DeviceTarget) -> str:
 
 
 def exit_code(run: RunResult) -> int:
-    """0 all done; 1 diff found drift; 2 any device failed or was rolled back."""
+    """0 all done; 1 findings: a device failed or was rolled back, or diff found drift (docs/cli.md)."""
     if run.failed:
-        return 2
+        return 1
     if run.operation == "diff" and any(r.status is Status.drift for r in run.results):
         return 1
     return 0

@@ -91,7 +91,7 @@ class Exporter:
         self._seen = (0, 0, 0, 0)
         self._server = HttpServer(self.handle)
 
-    async def start(self, host: str = "127.0.0.1", port: int = 9117) -> tuple[str, int]:
+    async def start(self, host: str = "127.0.0.1", port: int = 9089) -> tuple[str, int]:
         return await self._server.start(host, port)
 
     async def close(self) -> None:

@@ -252,4 +252,4 @@ def test_exporter_binds_loopback_by_default():
     import cli
 
     help_text = CliRunner().invoke(cli.app, ["exporter", "--help"]).output
-    assert "127.0.0.1:9117" in help_text
+    assert "127.0.0.1:9089" in help_text
