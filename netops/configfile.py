@@ -106,12 +106,24 @@ def state_dir() -> Path:
     $STATE_DIRECTORY (a service), else ./out."""
     if os.environ.get(STATE_DIR_ENV):
         return Path(os.environ[STATE_DIR_ENV])
-    configured = current().state_dir
+    configured = current().state_dir if config_path() else None
     if configured is not None:
         return configured
     if os.environ.get("STATE_DIRECTORY"):
         return Path(os.environ["STATE_DIRECTORY"].split(":")[0])
     return DEFAULT_STATE_DIR
+
+
+def audit_state_path() -> Path:
+    """The last audit's state file when no flag or env var names one."""
+    configured = current().audit_state if config_path() else None
+    return configured or state_dir() / "audit" / "last-audit.json"
+
+
+def backup_dir() -> Path:
+    """The backup repository when no flag or env var names one."""
+    configured = current().backup_dir if config_path() else None
+    return configured or state_dir() / "backups"
 
 
 def option_defaults() -> dict[str, object]:

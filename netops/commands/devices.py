@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -11,6 +10,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
+from netops import configfile
 from netops.commands.common import (
     InventoryOption,
     JsonOption,
@@ -32,7 +32,6 @@ from netops.devices.targets import TargetError, build_targets
 from netops.errors import NetopsError
 
 BACKUP_DIR_ENV = "NETOPS_BACKUP_DIR"
-DEFAULT_BACKUP_DIR = "out/backups"
 
 NamesArg = typer.Argument(None, help="Device names or globs (e.g. 'wangtai-*'); default: every device.")
 SiteOpt = typer.Option([], "--site", help="Only devices at this site (repeatable).")
@@ -45,7 +44,8 @@ LabDirOpt = typer.Option(None, "--lab-dir", help="State directory of the lab (de
 ParallelOpt = typer.Option(10, "--max-parallel", "-p", min=1, max=200, help="Devices worked on at once.")
 KnownHostsOpt = typer.Option(None, "--known-hosts", help="known_hosts file to check host keys against "
                              "(default: the lab's with --lab, else ~/.ssh/known_hosts).")
-RepoOpt = typer.Option(None, "--repo", envvar=BACKUP_DIR_ENV, help=f"Backup git repository (default: {DEFAULT_BACKUP_DIR}).")
+RepoOpt = typer.Option(None, "--repo", envvar=BACKUP_DIR_ENV, help="Backup git repository (default: STATE_DIR/backups, i.e. out/backups "
+                       "or /var/lib/netops/backups as a service).")
 IntendedOpt = typer.Option(None, "--intended", help="Directory of intended configs (<device>.cfg); default: render them.")
 TimeoutOpt = typer.Option(15.0, "--timeout", help="Seconds to wait for a device to connect or answer.")
 
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
         setup_logging(log_level, log_format)
         _, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                           known_hosts, "backup", timeout)
-        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
+        store = BackupStore(repo or configfile.backup_dir())
         run = jobs.run_backup(targets, store, max_parallel=max_parallel, observers=_observers(as_json),
                               pre_failed=pre_failed)
         _finish(run, as_json)
@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
         setup_logging(log_level, log_format)
         inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                             known_hosts, "push", timeout)
-        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
+        store = BackupStore(repo or configfile.backup_dir())
         run = jobs.run_push(targets, _intended_for(inv, intended_dir), commit=commit, store=store,
                             max_parallel=max_parallel, observers=_observers(as_json), pre_failed=pre_failed)
         if not commit:

@@ -202,7 +202,7 @@ def exporter(
     log_format: str = LogFormatOption,
     audit_state: Optional[Path] = typer.Option(
         None, "--audit-state", envvar="NETOPS_AUDIT_STATE", show_default=False,
-        help="Last isolation audit's state file to expose on /metrics (default: out/audit/last-audit.json)."),
+        help="Last isolation audit's state file to expose on /metrics (default: STATE_DIR/audit/last-audit.json)."),
     audit_per_target: bool = typer.Option(
         True, "--audit-per-target/--no-audit-per-target",
         help="Expose each audit result per device (large networks: turn off, keep per-check totals)."),
