@@ -112,6 +112,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         secrets = Path(tmp) / "secrets.yaml"
         secrets.write_text("snmp-ex-auth: bench-extranet-auth\nsnmp-ex-priv: bench-extranet-priv\n")
+        secrets.chmod(0o600)
         os.environ["NETOPS_SECRETS_FILE"] = str(secrets)
         sample = load_inventory(ROOT / "inventory")
         generation(sample, "sample (112 devices)", rows)

@@ -33,6 +33,7 @@ ALL_VALUES = list(ENV.values()) + list(FILE_SECRETS.values())
 def secrets_env(tmp_path, monkeypatch):
     path = tmp_path / "secrets.yaml"
     path.write_text("".join(f"{k}: {v}\n" for k, v in FILE_SECRETS.items()))
+    path.chmod(0o600)
     env = {**ENV, "NETOPS_SECRETS_FILE": str(path)}
     for key, value in env.items():
         monkeypatch.setenv(key, value)

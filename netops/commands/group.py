@@ -14,6 +14,8 @@ from typing import Any, Sequence
 
 import typer
 from typer import _click as click
+from typer._click.exceptions import UsageError
+from typer.exceptions import Abort
 from typer.core import TyperCommand, TyperGroup
 
 from netops.commands.common import error_json
@@ -44,7 +46,7 @@ class LazyCommand:
 
 def _config_defaults(command: click.Command, values: dict[str, object]) -> dict[str, Any]:
     """Nested default_map for one command tree: each parameter the config file names."""
-    if isinstance(command, click.Group) or hasattr(command, "commands"):
+    if hasattr(command, "commands"):
         commands = getattr(command, "commands", {})
         return {name: _config_defaults(sub, values) for name, sub in commands.items()}
     return {p.name: values[p.name] for p in command.params if p.name in values}
@@ -87,7 +89,7 @@ class NetopsGroup(TyperGroup):
         except click.ClickException as exc:
             typer.echo(error_json(exc.format_message(), exc.exit_code), err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except Abort:
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -98,7 +100,7 @@ def _apply_config(ctx: click.Context, name: str, command: click.Command) -> None
     try:
         values = configfile.option_defaults()
     except configfile.ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     if values:
         ctx.default_map = {**(ctx.default_map or {}), name: _config_defaults(command, values)}
 
