@@ -16,6 +16,7 @@ from netops.commands.common import (
     JsonOption,
     LogFormatOption,
     QuietLogLevelOption,
+    UsageError,
     console,
     inventory_path,
     print_json,
@@ -101,7 +102,7 @@ def print_run(run: RunResult, show_diffs: bool = False, remediation: bool = Fals
 def _finish(run: RunResult, as_json: bool, show_diffs: bool = False, remediation: bool = False) -> None:
     if as_json:
         print_json({"operation": run.operation, "summary": run.summary(), "counts": run.counts(),
-                    "duration_s": run.duration_s, "notes": run.notes,
+                    "duration_s": run.duration_s, "notes": run.notes, "replication": run.replication,
                     "results": [r.model_dump(mode="json") for r in run.results]})
     else:
         print_run(run, show_diffs, remediation)
@@ -125,14 +126,30 @@ def register(app: typer.Typer) -> None:
                max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
                timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
                as_json: bool = JsonOption, log_level: str = QuietLogLevelOption,
-               log_format: str = LogFormatOption) -> None:
-        """Pull running configs into a git repository (secrets masked), one commit per run."""
+               log_format: str = LogFormatOption,
+               author: Optional[str] = typer.Option(None, "--author", envvar="NETOPS_BACKUP_AUTHOR",
+                                                    show_default=False,
+                                                    help="Commit author 'Name <email>' (default: config "
+                                                         "backup.author, else netops backup <netops@HOST>)."),
+               commit_mode: Optional[str] = typer.Option(None, "--commit-mode", show_default=False,
+                                                         help="per-run (one commit listing the changes) or "
+                                                              "per-device (one commit per changed config); "
+                                                              "default: config backup.commit, else per-run."),
+               remote: list[str] = typer.Option([], "--remote", help="Also push to this git remote (repeatable; "
+                                                 "adds to config backup.remotes).")) -> None:
+        """Pull running configs into a git repository (secrets masked); commit only what changed,
+        then push to the off-site remotes. Exit 1 if a device or a remote failed."""
         setup_logging(log_level, log_format)
+        settings = configfile.current().backup
+        mode = commit_mode or settings.commit
+        if mode not in ("per-run", "per-device"):
+            raise UsageError(f"--commit-mode: expected per-run or per-device, got '{mode}'")
+        store = BackupStore(repo or configfile.backup_dir(), author=author or settings.author)
         _, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                           known_hosts, "backup", timeout)
-        store = BackupStore(repo or configfile.backup_dir())
         run = jobs.run_backup(targets, store, max_parallel=max_parallel, observers=_observers(as_json),
-                              pre_failed=pre_failed)
+                              pre_failed=pre_failed, per_device=mode == "per-device",
+                              remotes=[*settings.remotes, *remote])
         _finish(run, as_json)
 
     @app.command("diff")
