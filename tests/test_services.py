@@ -142,3 +142,19 @@ def test_backup_audit_and_exporter_run_as_their_units(site):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_install_writes_units_and_the_user_under_a_root(tmp_path):
+    from typer.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.app, ["service", "install", "--root", str(tmp_path), "--netops", str(NETOPS),
+                                          "--json"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "etc/systemd/system/netops-backup.timer").is_file()
+    assert (tmp_path / "etc/sysusers.d/netops.conf").read_text().startswith("u netops ")
+    blocked = tmp_path / "ro"
+    blocked.write_text("a file where a directory should be")
+    refused = CliRunner().invoke(cli.app, ["service", "install", "--root", str(blocked), "--json"])
+    assert refused.exit_code == 3 and "cannot write" in refused.stderr

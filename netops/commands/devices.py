@@ -69,7 +69,7 @@ def _prepare(inventory: Optional[Path], names, site, town, role, zone, platform,
 
 
 def _observers(as_json: bool):
-    return [] if as_json else [ProgressBar()]
+    return [] if as_json else [ProgressBar(console(stderr=True))]
 
 
 STYLE = {Status.failed: "red", Status.rolled_back: "yellow", Status.drift: "yellow", Status.changed: "green",
