@@ -46,7 +46,7 @@ def timed(func, repeat: int = 3):
 def generation(inv, label: str, rows: list) -> None:
     seconds, groups = timed(lambda: render_file_sd(file_sd(inv)))
     rows.append((f"file_sd JSON, {label}", f"{seconds * 1000:.0f} ms", f"{len(inv.devices)} targets, {len(groups) // 1024} KiB"))
-    options = PrometheusOptions(shards=8, exporters=[f"127.0.0.{k}:9117" for k in range(1, 9)])
+    options = PrometheusOptions(shards=8, exporters=[f"127.0.0.{k}:9089" for k in range(1, 9)])
     seconds, _ = timed(lambda: [render_yaml(prometheus_config(options, k)) for k in range(8)])
     rows.append((f"prometheus.yml x 8 shards, {label}", f"{seconds * 1000:.1f} ms", "independent of network size"))
 
@@ -112,6 +112,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         secrets = Path(tmp) / "secrets.yaml"
         secrets.write_text("snmp-ex-auth: bench-extranet-auth\nsnmp-ex-priv: bench-extranet-priv\n")
+        secrets.chmod(0o600)
         os.environ["NETOPS_SECRETS_FILE"] = str(secrets)
         sample = load_inventory(ROOT / "inventory")
         generation(sample, "sample (112 devices)", rows)

@@ -385,6 +385,7 @@ def poll_county(devices: int, cycles: int, concurrency: int, work: Path) -> dict
                           f"--v3-priv-key={values['priv_key']}", "--v3-priv-proto=AES"])
     secrets_file = work / "secrets.yaml"
     secrets_file.write_text(json.dumps(secrets))
+    secrets_file.chmod(0o600)
     env["NETOPS_SECRETS_FILE"] = str(secrets_file)
 
     # one snmpsim engine per kind of device; every device on its own 127.3.x.y endpoint

@@ -24,9 +24,13 @@ class Problem:
 
 
 class NetopsError(Exception):
-    """Base of every error netops reports to the user as a message, not a traceback."""
+    """Base of every error netops reports to the user as a message, not a traceback.
 
-    exit_code = 1
+    Exit codes (docs/cli.md): 2 by default, as most are input errors; subclasses that mean
+    "could not run" (a tool, a service, a lock) use 3. Findings (1) are results, not errors.
+    """
+
+    exit_code = 2
 
 
 class InventoryError(NetopsError):

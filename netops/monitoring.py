@@ -29,7 +29,7 @@ from netops.inventory.model import Device, Inventory, Role, SiteKind
 from netops.snmp.defaults import device_profiles
 
 TARGET_LABELS = ("device", "site", "zone", "role", "town", "platform")
-DEFAULT_EXPORTER = "127.0.0.1:9117"
+DEFAULT_EXPORTER = "127.0.0.1:9089"
 CENTRE_SITES = (SiteKind.admin_centre, SiteKind.data_centre)
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The inventory parse cache (netops/inventory/cache.py) is off for the suite, so a test that
+# patches the loader or validator sees its patch; tests/test_inventory_cache.py turns it on.
+os.environ.setdefault("NETOPS_CACHE", "off")
 
 from tests import netguard
 

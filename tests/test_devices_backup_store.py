@@ -35,7 +35,7 @@ def test_commit_message_lists_failures():
     message = jobs.commit_message("backup", run)
     assert message.splitlines()[0] == "backup: 2 devices: 1 backed up, 1 failed"
     assert "- r2: failed (r2: unreachable)" in message
-    assert jobs.exit_code(run) == 2
+    assert jobs.exit_code(run) == 1
 
 
 def test_backups_are_0600_in_a_0700_repository(tmp_path):

@@ -95,7 +95,7 @@ def test_push_rejected_halfway_rolls_back_byte_identical(env):
         **{n: intended_frr(n, description="uplink (renumbered)") for n in good},
     })
     push = env.netops("push", "--intended", str(env.intended), "--commit", "--repo", str(env.repo), "--json")
-    assert push.exit_code == 2, push.output
+    assert push.exit_code == 1, push.output
     by_device = {r["device"]: r for r in json.loads(push.stdout)["results"]}
     assert by_device[bad]["status"] == "rolled_back"
     assert by_device[bad]["rolled_back"] and by_device[bad]["restored_identical"]
@@ -130,7 +130,7 @@ def test_host_key_mismatch_is_refused(env):
     bad_known = env.base / "known_hosts.swapped"
     bad_known.write_text("\n".join(swapped) + "\n")
     result = env.netops("backup", "--repo", str(env.repo), "--known-hosts", str(bad_known), "--json")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     for r in json.loads(result.stdout)["results"]:
         assert r["status"] == "failed" and "does not match" in r["reason"]
 
@@ -166,7 +166,7 @@ def test_unreachable_device_fails_alone(env):
     router = env.state().router(victim)
     assert procs.stop(router.pids["sshd"], marker=router.dir)
     result = env.netops("backup", "--repo", str(env.repo), "--json", "--timeout", "5")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     by_device = {r["device"]: r for r in json.loads(result.stdout)["results"]}
     assert by_device[victim]["status"] == "failed" and by_device[victim]["reason"]
     assert all(by_device[n]["status"] == "backed_up" for n in ROUTERS[:2])

@@ -38,7 +38,7 @@ def test_show_device_with_cables(sample_inventory_dir):
 
 def test_show_unknown_device_is_a_clear_error(sample_inventory_dir):
     result = _run("show", "nosuch", "-i", str(sample_inventory_dir))
-    assert result.exit_code == 1 and "no device named 'nosuch'" in result.output
+    assert result.exit_code == 2 and "no device named 'nosuch'" in result.output
     assert "Traceback" not in result.output
 
 
@@ -49,4 +49,4 @@ def test_generate_writes_a_valid_network(tmp_path):
     inventory, problems = check_inventory(out)
     assert problems == [] and sum(1 for d in inventory.devices.values() if d.role.value == "village_ap") == 100
     again = _run("generate", "--out", str(out))
-    assert again.exit_code == 1 and "not empty" in again.output
+    assert again.exit_code == 2 and "not empty" in again.output

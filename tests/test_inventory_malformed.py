@@ -68,7 +68,7 @@ CASES = [
      "types.yaml", "hunter2", "credentials[admin].password", "expected a secret reference"),
     ("secret-ref-both", "types.yaml", "    password: {env: NETOPS_ADMIN_PASSWORD}\n",
      "    password: {env: A, secret: b}\n", "types.yaml", "{env: A, secret: b}", "credentials[admin].password",
-     "exactly one of env or secret"),
+     "exactly one of env, secret or file"),
     ("snmpv3-incomplete", "types.yaml", "    priv_protocol: aes\n", "", "types.yaml", "  - name: v3",
      "snmp_credentials[v3]", "SNMPv3 authPriv needs priv_protocol"),
     ("snmpv2-no-community", "types.yaml", "    community: {env: SNMP_COMMUNITY}\n", "", "types.yaml", "  - name: v2",

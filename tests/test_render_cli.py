@@ -105,7 +105,7 @@ def test_stdout_prints_a_configuration(tmp_path):
 ])
 def test_bad_selection_is_a_clear_error_not_a_traceback(args, message, tmp_path):
     result = run("--out", str(tmp_path), *args)
-    assert result.exit_code == 4
+    assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
 
 

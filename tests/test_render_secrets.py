@@ -33,6 +33,7 @@ ALL_VALUES = list(ENV.values()) + list(FILE_SECRETS.values())
 def secrets_env(tmp_path, monkeypatch):
     path = tmp_path / "secrets.yaml"
     path.write_text("".join(f"{k}: {v}\n" for k, v in FILE_SECRETS.items()))
+    path.chmod(0o600)
     env = {**ENV, "NETOPS_SECRETS_FILE": str(path)}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -88,7 +89,7 @@ def test_rewriting_a_placeholder_file_with_secrets_narrows_it_to_0600(secrets_en
 @pytest.mark.parametrize("extra", [["--stdout"], ["--check", "."]])
 def test_with_secrets_never_goes_to_the_terminal(secrets_env, extra):
     result = runner.invoke(app, ["render", "-i", str(SAMPLE), "--with-secrets", "-d", "fw-1", *extra])
-    assert result.exit_code == 4 and "secrets never reach the terminal" in result.output
+    assert result.exit_code == 2 and "secrets never reach the terminal" in result.output
     assert "Adm1n-S3cret" not in result.output
 
 

@@ -16,14 +16,20 @@ from typing import Any, Iterator
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 STATE_ENV = "NETOPS_AUDIT_STATE"
-DEFAULT_STATE = Path("out/audit/last-audit.json")
+STATE_FILE = Path("audit/last-audit.json")  # under the state directory (./out, /var/lib/netops)
 
 
 def state_path(value: Path | None = None) -> Path:
+    """--state/--audit-state, $NETOPS_AUDIT_STATE, the config's audit_state, else
+    STATE_DIR/audit/last-audit.json: the audit and the exporter agree without sharing a cwd."""
     if value is not None:
         return value
     env = os.environ.get(STATE_ENV)
-    return Path(env) if env else DEFAULT_STATE
+    if env:
+        return Path(env)
+    from netops import configfile
+
+    return configfile.audit_state_path()
 
 
 def write_state(report: dict[str, Any], path: Path) -> None:

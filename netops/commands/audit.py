@@ -46,7 +46,7 @@ def _layers(value: str | None, configs: Path | None, evidence: bool) -> tuple[st
 @report_errors
 def isolation(
     inventory: Optional[Path] = InventoryOption,
-    policy: Optional[Path] = typer.Option(None, "--policy", "-p", show_default=False,
+    policy: Optional[Path] = typer.Option(None, "--policy", show_default=False,
                                           help="Audit policy (default: policy.yaml in the inventory directory)."),
     layers: Optional[str] = typer.Option(None, "--layers", show_default=False,
                                          help="Comma-separated intent,config,live. Default: intent, plus config "
@@ -62,7 +62,7 @@ def isolation(
     out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
                                        help="Write the report here (the terminal gets the summary)."),
     state: Optional[Path] = typer.Option(None, "--state", envvar=STATE_ENV, show_default=False,
-                                         help="State file for the exporter (default out/audit/last-audit.json)."),
+                                         help="State file for the exporter (default: STATE_DIR/audit/last-audit.json; STATE_DIR is ./out, or /var/lib/netops as a service)."),
     on_date: Optional[str] = typer.Option(None, "--date", show_default=False,
                                           help="Judge waiver expiry as of YYYY-MM-DD (default: today)."),
     json_out: bool = JsonOption,

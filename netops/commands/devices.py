@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -11,7 +10,19 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
+from netops import configfile
+from netops.commands.common import (
+    InventoryOption,
+    JsonOption,
+    LogFormatOption,
+    QuietLogLevelOption,
+    UsageError,
+    console,
+    inventory_path,
+    print_json,
+    report_errors,
+    setup_logging,
+)
 from netops.devices import intended as intended_sources
 from netops.devices import jobs, transaction
 from netops.devices.journal import JOURNAL_DIR_ENV
@@ -24,7 +35,6 @@ from netops.devices.targets import TargetError, build_targets
 from netops.errors import NetopsError
 
 BACKUP_DIR_ENV = "NETOPS_BACKUP_DIR"
-DEFAULT_BACKUP_DIR = "out/backups"
 
 NamesArg = typer.Argument(None, help="Device names or globs (e.g. 'wangtai-*'); default: every device.")
 SiteOpt = typer.Option([], "--site", help="Only devices at this site (repeatable).")
@@ -37,7 +47,8 @@ LabDirOpt = typer.Option(None, "--lab-dir", help="State directory of the lab (de
 ParallelOpt = typer.Option(10, "--max-parallel", "-p", min=1, max=200, help="Devices worked on at once.")
 KnownHostsOpt = typer.Option(None, "--known-hosts", help="known_hosts file to check host keys against "
                              "(default: the lab's with --lab, else ~/.ssh/known_hosts).")
-RepoOpt = typer.Option(None, "--repo", envvar=BACKUP_DIR_ENV, help=f"Backup git repository (default: {DEFAULT_BACKUP_DIR}).")
+RepoOpt = typer.Option(None, "--repo", envvar=BACKUP_DIR_ENV, help="Backup git repository (default: STATE_DIR/backups, i.e. out/backups "
+                       "or /var/lib/netops/backups as a service).")
 IntendedOpt = typer.Option(None, "--intended", help="Directory of intended configs (<device>.cfg); default: render them.")
 JournalOpt = typer.Option(None, "--journal", envvar=JOURNAL_DIR_ENV, help="Push journal directory (default: "
                           "beside the backup repository, <repo>.journal).")
@@ -72,7 +83,7 @@ def _prepare(inventory: Optional[Path], names, site, town, role, zone, platform,
 
 
 def _observers(as_json: bool):
-    return [] if as_json else [ProgressBar()]
+    return [] if as_json else [ProgressBar(console(stderr=True))]
 
 
 STYLE = {Status.failed: "red", Status.rolled_back: "yellow", Status.drift: "yellow", Status.changed: "green",
@@ -105,7 +116,7 @@ def print_run(run: RunResult, show_diffs: bool = False, remediation: bool = Fals
 def _finish(run: RunResult, as_json: bool, show_diffs: bool = False, remediation: bool = False) -> None:
     if as_json:
         print_json({"operation": run.operation, "summary": run.summary(), "counts": run.counts(),
-                    "duration_s": run.duration_s, "notes": run.notes,
+                    "duration_s": run.duration_s, "notes": run.notes, "replication": run.replication,
                     "results": [r.model_dump(mode="json") for r in run.results]})
     else:
         print_run(run, show_diffs, remediation)
@@ -128,13 +139,31 @@ def register(app: typer.Typer) -> None:
                lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt, repo: Optional[Path] = RepoOpt,
                max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
                timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
-               as_json: bool = JsonOption) -> None:
-        """Pull running configs into a git repository (secrets masked), one commit per run."""
+               as_json: bool = JsonOption, log_level: str = QuietLogLevelOption,
+               log_format: str = LogFormatOption,
+               author: Optional[str] = typer.Option(None, "--author", envvar="NETOPS_BACKUP_AUTHOR",
+                                                    show_default=False,
+                                                    help="Commit author 'Name <email>' (default: config "
+                                                         "backup.author, else netops backup <netops@HOST>)."),
+               commit_mode: Optional[str] = typer.Option(None, "--commit-mode", show_default=False,
+                                                         help="per-run (one commit listing the changes) or "
+                                                              "per-device (one commit per changed config); "
+                                                              "default: config backup.commit, else per-run."),
+               remote: list[str] = typer.Option([], "--remote", help="Also push to this git remote (repeatable; "
+                                                 "adds to config backup.remotes).")) -> None:
+        """Pull running configs into a git repository (secrets masked); commit only what changed,
+        then push to the off-site remotes. Exit 1 if a device or a remote failed."""
+        setup_logging(log_level, log_format)
+        settings = configfile.current().backup
+        mode = commit_mode or settings.commit
+        if mode not in ("per-run", "per-device"):
+            raise UsageError(f"--commit-mode: expected per-run or per-device, got '{mode}'")
+        store = BackupStore(repo or configfile.backup_dir(), author=author or settings.author)
         _, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                           known_hosts, "backup", timeout)
-        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
         run = jobs.run_backup(targets, store, max_parallel=max_parallel, observers=_observers(as_json),
-                              pre_failed=pre_failed)
+                              pre_failed=pre_failed, per_device=mode == "per-device",
+                              remotes=[*settings.remotes, *remote])
         _finish(run, as_json)
 
     @app.command("diff")
@@ -146,8 +175,10 @@ def register(app: typer.Typer) -> None:
              intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
              max_parallel: int = ParallelOpt, known_hosts: Optional[Path] = KnownHostsOpt,
              timeout: float = TimeoutOpt, inventory: Optional[Path] = InventoryOption,
-             as_json: bool = JsonOption) -> None:
+             as_json: bool = JsonOption, log_level: str = QuietLogLevelOption,
+             log_format: str = LogFormatOption) -> None:
         """Intended (rendered) vs running config as unified diffs, noise lines ignored. Exit 1 on drift."""
+        setup_logging(log_level, log_format)
         inv, targets, pre_failed = _prepare(inventory, names, site, town, role, zone, platform, lab, lab_dir,
                                             known_hosts, "diff", timeout)
         run = jobs.run_diff(targets, _intended_for(inv, intended_dir), max_parallel=max_parallel,
@@ -168,14 +199,16 @@ def register(app: typer.Typer) -> None:
              intended_dir: Optional[Path] = IntendedOpt, lab: bool = LabOpt, lab_dir: Optional[Path] = LabDirOpt,
              repo: Optional[Path] = RepoOpt, journal: Optional[Path] = JournalOpt, max_parallel: int = ParallelOpt,
              known_hosts: Optional[Path] = KnownHostsOpt, timeout: float = TimeoutOpt,
-             inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption) -> None:
+             inventory: Optional[Path] = InventoryOption, as_json: bool = JsonOption,
+             log_level: str = QuietLogLevelOption, log_format: str = LogFormatOption) -> None:
         """Bring devices to their intended config: back up, journal, apply, verify, roll back on any failure.
 
         With --commit, every target's pre-change config is committed to the backup repository and a journal is written before the first device is touched; Ctrl-C or SIGTERM starts no new device and rolls back the ones in flight.
 
         After a kill or a crash, `netops push --recover` (same --repo/--journal, and --lab) restores every device the unfinished run touched, verified byte-identical.
         """
-        store = BackupStore(repo or Path(os.environ.get(BACKUP_DIR_ENV) or DEFAULT_BACKUP_DIR))
+        setup_logging(log_level, log_format)
+        store = BackupStore(repo or configfile.backup_dir())
         journal_dir = journal or transaction.default_journal_dir(store.path)
         if recover:
             _recover(inventory, lab, lab_dir, known_hosts, timeout, journal_dir, keep_verified, max_parallel, as_json)

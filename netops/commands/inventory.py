@@ -12,6 +12,7 @@ from netops.commands.common import (
     InventoryOption,
     JsonOption,
     console,
+    inventory_or_argument,
     inventory_path,
     print_json,
     report_errors,
@@ -23,14 +24,16 @@ from netops.printable import printable
 
 app = typer.Typer(help="Validate, summarise, show and generate the network inventory.", no_args_is_help=True)
 
-PathArgument = typer.Argument(None, help="Inventory directory or file (default: ./inventory or $NETOPS_INVENTORY).",
-                              show_default=False)
+PathArgument = typer.Argument(None, help="Same as -i/--inventory (kept for older scripts).", show_default=False,
+                              metavar="[INVENTORY]")
 
 
 @app.command()
-def validate(path: Optional[Path] = PathArgument, json_out: bool = JsonOption) -> None:
+@report_errors
+def validate(path: Optional[Path] = PathArgument, inventory: Optional[Path] = InventoryOption,
+             json_out: bool = JsonOption) -> None:
     """Check the inventory: schema and semantic rules, each problem with file, line and field."""
-    root = inventory_path(path)
+    root = inventory_or_argument(inventory, path)
     inventory, problems = check_inventory(root)
     if json_out:
         print_json({"inventory": str(root), "valid": not problems,
@@ -59,9 +62,10 @@ def _escape(text: object) -> str:
 
 @app.command()
 @report_errors
-def summary(path: Optional[Path] = PathArgument, json_out: bool = JsonOption) -> None:
+def summary(path: Optional[Path] = PathArgument, inventory: Optional[Path] = InventoryOption,
+            json_out: bool = JsonOption) -> None:
     """Zones, sites, devices by role and the UPS/EPS power budget."""
-    s = summarise(load_inventory(inventory_path(path)))
+    s = summarise(load_inventory(inventory_or_argument(inventory, path)))
     if json_out:
         print_json(s)
         return
@@ -162,6 +166,7 @@ def generate(
     towns: int = typer.Option(12, "--towns", min=1, max=180, help="Town office centres."),
     villages: int = typer.Option(60, "--villages", min=0, help="Village access points, spread over the towns."),
     force: bool = typer.Option(False, "--force", help="Write into a directory that already has files."),
+    json_out: bool = JsonOption,
 ) -> None:
     """Write a valid county network of any size (e.g. 12 towns, 1,008 villages) for scale tests."""
     from netops.inventory.generate import write
@@ -173,4 +178,7 @@ def generate(
     except ValueError as exc:
         raise NetopsError(str(exc)) from None
     inv = load_inventory(out)
+    if json_out:
+        print_json({"out": str(out), "files": len(files), "devices": len(inv.devices), "cables": len(inv.links)})
+        return
     console().print(f"wrote {len(files)} files to {_escape(out)}: {len(inv.devices)} devices, {len(inv.links)} cables")

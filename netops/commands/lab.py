@@ -14,7 +14,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
+from netops.commands.common import (
+    CannotRun,
+    InventoryOption,
+    JsonOption,
+    console,
+    inventory_path,
+    print_json,
+    report_errors,
+)
 from netops.errors import NetopsError
 from netops.inventory import load_inventory
 from netops.lab import snmp as snmp_lab
@@ -104,7 +112,7 @@ def up(
         try:
             ssh_routers.up(spec, _ssh_dir(directory, name))
         except ssh_routers.LabError as exc:
-            raise LabCommandError(str(exc)) from None
+            raise CannotRun(str(exc)) from None
         _print_status(_ssh_dir(directory, name), json_out)
 
 

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.table import Table
 
-from netops.commands.common import JsonOption, console, print_json, report_errors
+from netops.commands.common import (
+    JsonOption,
+    LogFormatOption,
+    LogLevelOption,
+    console,
+    print_json,
+    report_errors,
+    setup_logging,
+)
 from netops.errors import NetopsError
 from netops.snmp.profile import ProfileError, default_profile_dir, load_profiles
 
 app = typer.Typer(help="Inspect SNMP metric profiles and scrape one device from the command line.",
                   no_args_is_help=True)
 
-ProfilesOption = typer.Option(None, "--profiles", help="Profile directory (default: monitors/profiles or $NETOPS_PROFILES).",
-                              show_default=False)
+ProfilesOption = typer.Option(None, "--profiles", envvar="NETOPS_PROFILES", show_default=False,
+                              help="Profile directory (default: $NETOPS_PROFILES, the config file's `profiles`, "
+                                   "else the packaged profiles).")
 InventoryOpt = typer.Option(None, "--inventory", "-i", envvar="NETOPS_INVENTORY",
                             help="Inventory directory: device names become targets (default: ./inventory if present).",
                             show_default=False)
@@ -182,17 +190,21 @@ def collect_command(
 
 @report_errors
 def exporter(
-    listen: str = typer.Option("127.0.0.1:9117", "--listen", help="Address to serve on (loopback by default)."),
+    # 9089: Prometheus's default port allocations give 9100-9999 to other exporters (9117 is
+    # the Apache exporter's) and 9090-9094 to Prometheus and Alertmanager.
+    listen: str = typer.Option("127.0.0.1:9089", "--listen", envvar="NETOPS_EXPORTER_LISTEN",
+                               help="Address to serve on (loopback by default)."),
     inventory: Optional[Path] = InventoryOpt,
     config: Optional[Path] = ConfigOption,
     lab: bool = LabOption,
     profiles: Optional[Path] = ProfilesOption,
     concurrency: int = typer.Option(64, min=1, help="Scrapes served at the same time; more wait."),
     scrape_timeout: float = typer.Option(10.0, min=0.1, help="Longest scrape, seconds (Prometheus's header may shorten it)."),
-    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+    log_level: str = LogLevelOption,
+    log_format: str = LogFormatOption,
     audit_state: Optional[Path] = typer.Option(
         None, "--audit-state", envvar="NETOPS_AUDIT_STATE", show_default=False,
-        help="Last isolation audit's state file to expose on /metrics (default: out/audit/last-audit.json)."),
+        help="Last isolation audit's state file to expose on /metrics (default: STATE_DIR/audit/last-audit.json)."),
     audit_per_target: bool = typer.Option(
         True, "--audit-per-target/--no-audit-per-target",
         help="Expose each audit result per device (large networks: turn off, keep per-check totals)."),
@@ -214,9 +226,9 @@ def exporter(
     from netops.snmp.exporter import Exporter, serve, state_loader
     from netops.snmp.target import split_host_port
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(log_level, log_format)
     try:
-        host, port = split_host_port(listen, default_port=9117)
+        host, port = split_host_port(listen, default_port=9089)
     except ValueError as exc:
         raise ProfileLoadError(f"--listen: {exc}") from None
     loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab,

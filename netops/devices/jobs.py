@@ -32,19 +32,35 @@ def commit_message(title: str, run: RunResult) -> str:
 
 
 def run_backup(targets: Sequence[DeviceTarget], store: BackupStore, *, max_parallel: int = 10,
-               observers=(), pre_failed: Sequence[DeviceResult] = (), make_driver=None) -> RunResult:
-    """Pull every running config, store it masked, and commit once with a summary."""
+               observers=(), pre_failed: Sequence[DeviceResult] = (), make_driver=None,
+               per_device: bool = False, remotes: Sequence[str] = ()) -> RunResult:
+    """Pull every running config, store it masked, commit only what changed (once per run or
+    once per device), then push to every remote. The store's lock covers the whole run."""
     task = operations.backup_task(make_driver) if make_driver else operations.backup_task()
-    run = _merge(runner.run("backup", targets, task, max_parallel, observers), pre_failed)
-    store.ensure()
-    for r in run.results:
-        if r.status is Status.backed_up and r.running is not None:
-            store.write(r.device, r.running)
-    commit = store.commit(commit_message("backup", run))
-    changed = {f.removesuffix(".cfg") for f in store.changed_files(commit)}
-    run.notes.append(f"backup repository {store.path}, commit {commit[:10]}")
-    run.notes.append(f"configs changed since the last backup: {', '.join(sorted(changed)) or 'none'}")
+    with store.lock():
+        run = _merge(runner.run("backup", targets, task, max_parallel, observers), pre_failed)
+        for r in run.results:
+            if r.status is Status.backed_up and r.running is not None:
+                store.write(r.device, r.running)
+        changed = store.pending_devices()
+        if per_device:
+            commits = [c for c in (store.commit_changes(device_message(run, name), [f"{name}.cfg"])
+                                   for name in changed) if c]
+        else:
+            commits = [c for c in [store.commit_changes(commit_message("backup", run))] if c]
+        run.notes.append(f"backup repository {store.path}: "
+                         + (f"{len(commits)} commit(s), last {commits[-1][:10]}" if commits else "no change, no commit"))
+        run.notes.append(f"configs changed since the last backup: {', '.join(changed) or 'none'}")
+        run.replication = [vars(p) for p in store.replicate(list(remotes))]
+    for push in run.replication:
+        run.notes.append(f"off-site {push['remote']}: " + ("pushed" if push["ok"] else
+                         f"FAILED ({push['error']}); the next run pushes again"))
     return run
+
+
+def device_message(run: RunResult, device: str) -> str:
+    """Per-device commit: the device's change, and the run it came from."""
+    return f"backup: {device} changed\n\n{run.summary()}\n"
 
 
 def run_diff(targets: Sequence[DeviceTarget], intended_for, *, max_parallel: int = 10, observers=(),
@@ -72,12 +88,13 @@ def run_push(targets: Sequence[DeviceTarget], intended_for, *, commit: bool = Fa
 
 
 def exit_code(run: RunResult) -> int:
-    """0 all done; 1 diff found drift; 2 any device failed or was rolled back (for --recover,
-    rolled back is the goal: 2 only when a device could not be restored)."""
+    """0 all done; 1 findings: a device failed or was rolled back, diff found drift, or an
+    off-site remote could not be pushed (docs/cli.md). For --recover, rolled back is the goal:
+    1 only when a device could not be restored."""
     if run.operation == "recover":
-        return 2 if any(r.status is Status.failed for r in run.results) else 0
-    if run.failed:
-        return 2
+        return 1 if any(r.status is Status.failed for r in run.results) else 0
+    if run.failed or any(not push["ok"] for push in run.replication):
+        return 1
     if run.operation == "diff" and any(r.status is Status.drift for r in run.results):
         return 1
     return 0

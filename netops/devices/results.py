@@ -7,6 +7,7 @@ device's failure never stops the others and reports can list every outcome.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -53,6 +54,7 @@ class RunResult(BaseModel):
     results: list[DeviceResult] = []
     duration_s: float = 0.0
     notes: list[str] = []
+    replication: list[dict[str, Any]] = []  # backup: one {remote, ok, error} per off-site remote
 
     @property
     def failed(self) -> list[DeviceResult]:

@@ -18,7 +18,13 @@ from netops.errors import NetopsError, SecretError
 
 
 class TargetError(NetopsError):
-    """Device operations cannot start (e.g. --lab without a running lab)."""
+    """Device operations cannot start: nothing selected, a bad selection (exit 2)."""
+
+
+class LabNotUp(TargetError):
+    """--lab without a running lab (exit 3: could not run)."""
+
+    exit_code = 3
 
 
 def lab_endpoint(inventory, name: str, lab_state) -> tuple[str, int] | None:
@@ -37,7 +43,7 @@ def build_targets(inventory, resolver, *, lab: bool = False, lab_state=None, kno
                   operation: str = "backup", timeout: float = 15.0, selector=None) -> tuple[list[DeviceTarget], list[DeviceResult]]:
     """Targets for every configurable device, and failed results for those that cannot be."""
     if lab and lab_state is None and not all(e.endpoint for e in inventory.lab.ssh.values()):
-        raise TargetError("no SSH lab is up: start it with `netops lab up --ssh` (or drop --lab)")
+        raise LabNotUp("no SSH lab is up: start it with `netops lab up --ssh` (or drop --lab)")
     targets, problems = [], []
     for device in inventory.devices.values():
         platform = getattr(device.platform, "value", device.platform)

@@ -23,6 +23,8 @@ TOWNS = [
     ("langya", "琅琊镇"), ("boli", "泊里镇"), ("tieshan", "铁山街道"), ("yinzhu", "隐珠街道"),
 ]
 VILLAGES_PER_SWITCH = 46  # a 48-port switch keeps two ports for its router
+VILLAGES_PER_BLOCK = 250  # one /24 of village addresses; a town beyond it gets the next block
+VILLAGE_BLOCKS = ("10.21", "10.24", "10.25", "10.26", "10.27")  # town t: <block>.t.0/24
 
 
 def _town_names(count: int) -> list[tuple[str, str]]:
@@ -211,8 +213,17 @@ def _centre(town_names: list[tuple[str, str]]) -> tuple[list[dict], list[dict]]:
     return devices, links
 
 
+def _village_address(t: int, v: int) -> tuple[str, str]:
+    """Village v of town t: (mgmt address/24, gateway); blocks of 250 in successive /24s."""
+    block, index = divmod(v - 1, VILLAGES_PER_BLOCK)
+    prefix = VILLAGE_BLOCKS[block]
+    return f"{prefix}.{t}.{index + 1}/24", f"{prefix}.{t}.254"
+
+
 def _town(t: int, name: str, villages: int) -> tuple[list[dict], list[dict]]:
     site = name
+    blocks = max(1, math.ceil(villages / VILLAGES_PER_BLOCK))
+    village_gateways = [f"{VILLAGE_BLOCKS[b]}.{t}.254/24" for b in range(blocks)]
     core_port = _ex_core_port(t)
     p2p_core, p2p_router = _p2p(t)
     devices = [
@@ -227,7 +238,7 @@ def _town(t: int, name: str, villages: int) -> tuple[list[dict], list[dict]]:
              description="Town extranet router",
              interfaces=[{"name": "eth0", "addresses": [f"{p2p_router}/30"], "description": "uplink to ex-core-1"},
                          {"name": "eth1", "addresses": [f"10.20.{t}.1/24"], "description": "town office LAN"},
-                         {"name": "eth2", "addresses": [f"10.21.{t}.254/24"], "description": "village access"}],
+                         {"name": "eth2", "addresses": village_gateways, "description": "village access"}],
              routes=[{"prefix": "0.0.0.0/0", "next_hop": p2p_core, "description": "extranet core"}]),
     ]
     links = [
@@ -265,8 +276,9 @@ def build(towns: int = 12, villages: int = 60) -> dict[str, Any]:
     """The files of a network as {filename: content}; YAML content as data, the CSV as text."""
     town_names = _town_names(towns)
     per_town = [villages // towns + (1 if i < villages % towns else 0) for i in range(towns)]
-    if max(per_town) > 250:
-        raise ValueError("at most 250 villages per town (one /24 of village addresses each)")
+    if max(per_town) > VILLAGES_PER_BLOCK * len(VILLAGE_BLOCKS):
+        raise ValueError(f"at most {VILLAGES_PER_BLOCK * len(VILLAGE_BLOCKS)} villages per town "
+                         f"({len(VILLAGE_BLOCKS)} /24s of village addresses each)")
     if towns > 180:
         raise ValueError("at most 180 towns (the cores' port and VLAN plan)")
     devices, links = _centre(town_names)
@@ -292,13 +304,15 @@ def build(towns: int = 12, villages: int = 60) -> dict[str, Any]:
         for v in range(1, count + 1):
             s, port = divmod(v - 1, VILLAGES_PER_SWITCH)
             sw = f"{name}-ex-sw" if s == 0 else f"{name}-ex-sw{s + 1}"
+            address, gateway = _village_address(t, v)
             village_rows.append({"name": f"{name}-v{v:03d}", "town": name, "device_type": "huawei-ar161",
-                                 "mgmt_address": f"10.21.{t}.{v}/24", "uplink": f"{sw}:GigabitEthernet1/0/{port + 1}",
-                                 "gateway": f"10.21.{t}.254", "label": f"{label}第{v}村"})
+                                 "mgmt_address": address, "uplink": f"{sw}:GigabitEthernet1/0/{port + 1}",
+                                 "gateway": gateway, "label": f"{label}第{v}村"})
     lab_snmp = {}
     names = [d["name"] for d in devices] + [r["name"] for r in village_rows]
     for i, n in enumerate(names):
-        lab_snmp[n] = f"127.1.{i // 250}.{i % 250 + 1}:1161"
+        # 250 endpoints per /24 of 127.1.0.0/16, then 127.2.0.0/16 ... (a province passes 62,500)
+        lab_snmp[n] = f"127.{1 + i // 62500}.{(i // 250) % 250}.{i % 250 + 1}:1161"
     lab_ssh = [d["name"] for d in devices if d["device_type"] == "frr-router"]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["name", "town", "device_type", "mgmt_address", "uplink", "gateway", "label"],
@@ -306,7 +320,7 @@ def build(towns: int = 12, villages: int = 60) -> dict[str, Any]:
     writer.writeheader()
     writer.writerows(village_rows)
     return {
-        "network.yaml": {"settings": _settings(), "zones": _zones(), "flows": _flows()},
+        "network.yaml": {"settings": _settings(), "zones": _zones(max(per_town)), "flows": _flows()},
         "device_types.yaml": {"device_types": DEVICE_TYPES},
         "credentials.yaml": _credentials(),
         "groups.yaml": _groups(),
@@ -323,14 +337,16 @@ def _settings() -> dict:
             "secrets_file": "~/.config/netops/secrets.yaml"}
 
 
-def _zones() -> list[dict]:
+def _zones(villages_per_town: int = 0) -> list[dict]:
+    blocks = max(1, math.ceil(villages_per_town / VILLAGES_PER_BLOCK))
+    extra = [f"{prefix}.0.0/16" for prefix in VILLAGE_BLOCKS[1:blocks]]  # only when a town needs them
     return [
         {"name": "intranet", "label": "政务内网", "kind": "classified", "isolation": "physical",
          "prefixes": ["10.10.0.0/16"], "description": "Classified network: physically isolated from every other",
          "services": {"ntp": ["10.10.0.10"], "syslog": ["10.10.0.10"], "snmp_collectors": ["10.10.0.12"],
                       "management": ["10.10.0.0/24"]}},
         {"name": "extranet", "label": "政务外网", "kind": "government", "isolation": "firewall",
-         "prefixes": ["10.20.0.0/16", "10.21.0.0/16", "10.22.0.0/16"],
+         "prefixes": ["10.20.0.0/16", "10.21.0.0/16", "10.22.0.0/16", *extra],
          "description": "E-government network: meets the Internet only through the boundary firewall",
          "services": {"ntp": ["10.20.0.10"], "syslog": ["10.20.0.10"], "snmp_collectors": ["10.20.0.12"],
                       "management": ["10.20.0.0/24"]}},

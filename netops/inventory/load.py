@@ -418,6 +418,12 @@ def load_inventory(root: Path | str, *, check: bool = True) -> Inventory:
     from netops.inventory.validate import validate_inventory
 
     root = Path(root)
+    if check:  # the checked result is cached by file contents (netops/inventory/cache.py)
+        inventory, problems = check_inventory(root)
+        if problems:
+            raise InventoryError(problems)
+        assert inventory is not None
+        return inventory
     inventory, src, problems = parse_inventory(root)
     if inventory is not None and check:
         problems += validate_inventory(inventory, src)
@@ -429,6 +435,12 @@ def load_inventory(root: Path | str, *, check: bool = True) -> Inventory:
 
 def check_inventory(root: Path | str) -> tuple[Inventory | None, list[Problem]]:
     """Every problem of an inventory, schema and semantic, for `netops inventory validate`."""
+    from netops.inventory.cache import cached
+
+    return cached(Path(root), _check_inventory)
+
+
+def _check_inventory(root: Path) -> tuple[Inventory | None, list[Problem]]:
     from netops.inventory.validate import validate_inventory
 
     inventory, src, problems = parse_inventory(Path(root))

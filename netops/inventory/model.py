@@ -183,32 +183,36 @@ class LocationKind(str, Enum):
 
 
 class SecretRef(Model):
-    """A pointer to a secret: an environment variable or a key of the secrets file."""
+    """A pointer to a secret: an environment variable, a key of the secrets file, or a file
+    holding just the secret (systemd credentials, mounted secrets)."""
 
     env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
     secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] | None = None
+    file: Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]+$")] | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _from_string(cls, value: Any) -> Any:
         if isinstance(value, str):
             kind, sep, ref = value.partition(":")
-            if sep and kind in ("env", "secret") and ref:
+            if sep and kind in ("env", "secret", "file") and ref:
                 return {kind: ref}
             raise ValueError(
-                "expected a secret reference such as {env: NAME} or {secret: KEY}"
+                "expected a secret reference such as {env: NAME}, {secret: KEY} or {file: PATH}"
                 " (the inventory never holds a secret itself)"
             )
         return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "SecretRef":
-        if (self.env is None) == (self.secret is None):
-            raise ValueError("give exactly one of env or secret")
+        if sum(x is not None for x in (self.env, self.secret, self.file)) != 1:
+            raise ValueError("give exactly one of env, secret or file")
         return self
 
     def __str__(self) -> str:
-        return f"env:{self.env}" if self.env is not None else f"secret:{self.secret}"
+        if self.env is not None:
+            return f"env:{self.env}"
+        return f"secret:{self.secret}" if self.secret is not None else f"file:{self.file}"
 
 
 class Credential(Model):

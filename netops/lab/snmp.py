@@ -56,7 +56,15 @@ _KEY = re.compile(r"^\S{8,64}$")
 
 
 class LabError(NetopsError):
-    exit_code = 4
+    """The lab could not be started, reached or stopped (exit 3: could not run)."""
+
+    exit_code = 3
+
+
+class LabInputError(LabError):
+    """The request names something the lab does not have (exit 2: input error)."""
+
+    exit_code = 2
 
 
 class AgentInfo(BaseModel):
@@ -177,7 +185,7 @@ class AgentPlan(BaseModel):
 def lab_community() -> str:
     community = os.environ.get(LAB_COMMUNITY_ENV, DEFAULT_LAB_COMMUNITY)
     if not _COMMUNITY.match(community):
-        raise LabError(f"{LAB_COMMUNITY_ENV}: a lab community is 1-32 letters, digits, '.', '_' or '-'")
+        raise LabInputError(f"{LAB_COMMUNITY_ENV}: a lab community is 1-32 letters, digits, '.', '_' or '-'")
     return community
 
 
@@ -289,10 +297,10 @@ def select_devices(inv: Inventory, only: list[str] | None) -> list[str]:
     if only:
         unknown = [n for n in only if n not in inv.lab.snmp]
         if unknown:
-            raise LabError(f"not in the inventory's lab.snmp: {', '.join(unknown)}")
+            raise LabInputError(f"not in the inventory's lab.snmp: {', '.join(unknown)}")
         names = [n for n in names if n in set(only)]
     if not names:
-        raise LabError("no device has a lab SNMP endpoint (lab.snmp in the inventory's lab.yaml)")
+        raise LabInputError("no device has a lab SNMP endpoint (lab.snmp in the inventory's lab.yaml)")
     return names
 
 
@@ -435,10 +443,10 @@ def set_state(inv: Inventory, root: Path, device: str, new_state: str) -> list[s
     if state is None or not any(ours(pid, root) for pid in state.pids):
         raise LabError(f"the SNMP lab in {root} is not running: start it with `netops lab up`")
     if device not in state.agents:
-        raise LabError(f"{device!r} is not a device of the running lab")
+        raise LabInputError(f"{device!r} is not a device of the running lab")
     allowed = states_for(inv.devices[device])
     if new_state not in allowed:
-        raise LabError(f"{device} ({inv.devices[device].role.value}) accepts states: {', '.join(allowed)}")
+        raise LabInputError(f"{device} ({inv.devices[device].role.value}) accepts states: {', '.join(allowed)}")
     was_down = state.states.get(device) == "down"
     state.states[device] = normalise_state(new_state)
     net = LabNetwork(inv, states=dict(state.states))

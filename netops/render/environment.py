@@ -145,7 +145,14 @@ def find_templates_dir(explicit: str | Path | None = None, environ: Mapping[str,
     elif environ.get(TEMPLATES_ENV):
         candidates.append((f"${TEMPLATES_ENV}", Path(environ[TEMPLATES_ENV])))
     else:
-        candidates += [("./templates", Path.cwd() / "templates"), ("project", PROJECT_ROOT / "templates")]
+        from netops import configfile
+        from netops.resources import data_root
+
+        configured = configfile.current().templates if configfile.config_path() else None
+        if configured is not None:
+            candidates.append(("config file `templates`", configured))
+        else:
+            candidates += [("./templates", Path.cwd() / "templates"), ("packaged", data_root() / "templates")]
     for _, path in candidates:
         if path.is_dir():
             return path.resolve()

@@ -8,7 +8,7 @@ from netops.errors import NetopsError
 class RenderError(NetopsError):
     """A device's configuration could not be rendered (bad data, missing template, template bug)."""
 
-    exit_code = 4
+    exit_code = 2
 
     def __init__(self, message: str, *, device: str | None = None, template: str | None = None):
         self.device = device

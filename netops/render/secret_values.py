@@ -39,7 +39,7 @@ class SecretValues:
 
     def __init__(self, resolver: Resolver | None = None):
         self._resolver = resolver
-        self._cache: dict[tuple[str | None, str | None], str] = {}
+        self._cache: dict[str, str] = {}
 
     @property
     def resolved(self) -> bool:
@@ -48,7 +48,7 @@ class SecretValues:
     def __call__(self, ref: SecretRef | None) -> str | None:
         if ref is None:
             return None
-        key = (ref.env, ref.secret)
+        key = str(ref)  # env:NAME, secret:KEY or file:PATH
         value = self._cache.get(key)
         if value is None:
             value = placeholder(ref) if self._resolver is None else self._resolve(ref)

@@ -120,7 +120,7 @@ class Exporter:
     def scheme(self) -> str:
         return self._server.scheme
 
-    async def start(self, host: str = "127.0.0.1", port: int = 9117) -> tuple[str, int]:
+    async def start(self, host: str = "127.0.0.1", port: int = 9089) -> tuple[str, int]:
         return await self._server.start(host, port)
 
     async def close(self) -> None:

@@ -349,10 +349,15 @@ def load_profiles(directory: Path) -> dict[str, Profile]:
 
 
 def default_profile_dir() -> Path:
-    """`monitors/profiles` beside the netops package (a source checkout), or $NETOPS_PROFILES."""
+    """$NETOPS_PROFILES, the config file's `profiles`, else the packaged profiles (the wheel's
+    package data, or monitors/profiles in a source checkout)."""
     import os
+
+    from netops import configfile
+    from netops.resources import data_root
 
     env = os.environ.get("NETOPS_PROFILES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "monitors" / "profiles"
+    configured = configfile.current().profiles if configfile.config_path() else None
+    return configured or data_root() / "monitors" / "profiles"

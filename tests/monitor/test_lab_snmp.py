@@ -165,15 +165,15 @@ def test_a_village_down_is_silent_and_its_town_port_goes_down(lab):
 def test_bad_requests_are_clear_errors(lab):
     inventory, lab_dir = lab
     result = netops("lab", "set", "ups-1", "hot", "-i", str(inventory), "--lab-dir", str(lab_dir))
-    assert result.exit_code == 4 and "accepts states" in result.output
+    assert result.exit_code == 2 and "accepts states" in result.output
     result = netops("lab", "set", "eps-1", "on_battery", "-i", str(inventory), "--lab-dir", str(lab_dir))
-    assert result.exit_code == 4 and "not a device of the running lab" in result.output
+    assert result.exit_code == 2 and "not a device of the running lab" in result.output
     result = netops("lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir), "--only", "ups-1")
-    assert result.exit_code == 4 and "already running" in result.output
+    assert result.exit_code == 3 and "already running" in result.output
     result = netops("lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir) + "-other", "--only", "ups-1")
-    assert result.exit_code == 4 and "already in use" in result.output
+    assert result.exit_code == 3 and "already in use" in result.output
     result = netops("lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir) + "-x", "--only", "nosuch")
-    assert result.exit_code == 4 and "nosuch" in result.output
+    assert result.exit_code == 2 and "nosuch" in result.output
     assert "Traceback" not in result.output
 
 

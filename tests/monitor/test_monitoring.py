@@ -61,20 +61,20 @@ def test_inventory_profile_override_reaches_module(inv):
 
 
 def test_prometheus_config_is_snmp_exporter_multi_target_style():
-    config = prometheus_config(PrometheusOptions(exporters=["127.0.0.1:9117"]))
+    config = prometheus_config(PrometheusOptions(exporters=["127.0.0.1:9089"]))
     job = config["scrape_configs"][0]
     assert job["metrics_path"] == "/snmp" and job["honor_labels"] is True
     relabel = job["relabel_configs"]
     assert {"source_labels": ["__address__"], "target_label": "__param_target"} in relabel
     assert {"source_labels": ["__param_target"], "target_label": "instance"} in relabel
-    assert {"target_label": "__address__", "replacement": "127.0.0.1:9117"} in relabel
+    assert {"target_label": "__address__", "replacement": "127.0.0.1:9089"} in relabel
     assert {"source_labels": ["module"], "target_label": "__param_module"} in relabel
     assert not any(r.get("action") == "hashmod" for r in relabel)
-    assert config["scrape_configs"][1]["static_configs"][0]["targets"] == ["127.0.0.1:9117"]
+    assert config["scrape_configs"][1]["static_configs"][0]["targets"] == ["127.0.0.1:9089"]
 
 
 def test_shards_keep_their_own_hashmod_bucket_and_exporter():
-    options = PrometheusOptions(exporters=["127.0.0.1:9117", "127.0.0.2:9117"], shards=3)
+    options = PrometheusOptions(exporters=["127.0.0.1:9089", "127.0.0.2:9089"], shards=3)
     configs = [prometheus_config(options, k) for k in range(3)]
     for k, config in enumerate(configs):
         relabel = config["scrape_configs"][0]["relabel_configs"]
@@ -83,7 +83,7 @@ def test_shards_keep_their_own_hashmod_bucket_and_exporter():
         assert relabel[1] == {"source_labels": ["__tmp_hash"], "regex": str(k), "action": "keep"}
         assert config["global"]["external_labels"] == {"shard": str(k)}
     exporters = [c["scrape_configs"][0]["relabel_configs"][5]["replacement"] for c in configs]
-    assert exporters == ["127.0.0.1:9117", "127.0.0.2:9117", "127.0.0.1:9117"]
+    assert exporters == ["127.0.0.1:9089", "127.0.0.2:9089", "127.0.0.1:9089"]
 
 
 def test_hashmod_spreads_the_sample_network(inv):
@@ -94,7 +94,7 @@ def test_hashmod_spreads_the_sample_network(inv):
 @pytest.mark.parametrize("options, message", [
     (PrometheusOptions(shards=0), "at least 1"),
     (PrometheusOptions(exporters=["localhost"]), "HOST:PORT"),
-    (PrometheusOptions(exporters=["127.0.0.1:9117/x"]), "HOST:PORT"),
+    (PrometheusOptions(exporters=["127.0.0.1:9089/x"]), "HOST:PORT"),
     (PrometheusOptions(scrape_interval="10s", scrape_timeout="20s"), "longer than the interval"),
     (PrometheusOptions(scrape_interval="ten"), "duration"),
 ])
@@ -125,7 +125,7 @@ def test_cli_writes_targets_and_sharded_configs(tmp_path, sample_inventory_dir):
                                  "--out", str(tmp_path / "targets" / "netops.json")])
     assert result.exit_code == 0, result.output
     assert len(json.loads((tmp_path / "targets" / "netops.json").read_text())) == 112
-    result = runner.invoke(app, ["monitor", "prometheus-config", "--shards", "2", "--exporter", "127.0.0.1:9117",
+    result = runner.invoke(app, ["monitor", "prometheus-config", "--shards", "2", "--exporter", "127.0.0.1:9089",
                                  "--out", str(tmp_path / "prometheus.yml")])
     assert result.exit_code == 0, result.output
     for k in range(2):
@@ -156,7 +156,7 @@ def test_committed_examples_are_current(inv, sample_inventory_dir):
     assert json.loads((root / "targets" / "netops.json").read_text()) == json.loads(render_file_sd(file_sd(inv)))
     single = yaml.safe_load((root / "prometheus.yml").read_text())
     assert single == prometheus_config(PrometheusOptions(rule_files=["../rules/*.yml"]))
-    sharded = PrometheusOptions(shards=2, exporters=["127.0.0.1:9117", "127.0.0.2:9117"],
+    sharded = PrometheusOptions(shards=2, exporters=["127.0.0.1:9089", "127.0.0.2:9089"],
                                 targets_files=["../targets/*.json"], rule_files=["../../rules/*.yml"])
     for k in range(2):
         assert yaml.safe_load((root / "sharded" / f"prometheus-shard-{k}.yml").read_text()) == prometheus_config(sharded, k)

@@ -44,6 +44,7 @@ def lab(recordings, tmp_path_factory):
         "ups-1": endpoints[0], "env-1": endpoints[1], "wangtai-v001": endpoints[2]}}}))
     secrets = work / "secrets.yaml"
     secrets.write_text(yaml.safe_dump({"snmp-ex-auth": AUTH_KEY, "snmp-ex-priv": PRIV_KEY}))
+    secrets.chmod(0o600)
     yield {"inventory": inventory, "secrets": secrets, "sim": sim}
     sim.stop()
 
@@ -261,4 +262,4 @@ def test_exporter_binds_loopback_by_default():
     import cli
 
     help_text = CliRunner().invoke(cli.app, ["exporter", "--help"]).output
-    assert "127.0.0.1:9117" in help_text
+    assert "127.0.0.1:9089" in help_text
