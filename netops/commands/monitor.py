@@ -92,3 +92,69 @@ def prometheus_config_cmd(
         print_json({"files": [str(p) for p in paths], "shards": shards})
     else:
         console().print("wrote " + ", ".join(escape(str(p)) for p in paths))
+
+
+@app.command("plan")
+@report_errors
+def plan_cmd(
+    inventory: Optional[Path] = InventoryOption,
+    out: Path = typer.Option(..., "--out", "-o", help="Write each zone's stack under OUT/<zone>/."),
+    zone: List[str] = typer.Option([], "--zone", help="Only this zone (repeat); default: every zone with a collector."),
+    lab: bool = typer.Option(False, "--lab", help="Lab endpoints (127.x) instead of management addresses."),
+    bind: Optional[str] = typer.Option(
+        None, "--bind", help="Serve every component on this host instead of the zone's collector address."),
+    trap_port: Optional[int] = typer.Option(None, "--trap-port", min=1, max=65535,
+                                            help="UDP port for traps (default: monitoring.trap_port, 162)."),
+    with_secrets: bool = typer.Option(
+        False, "--with-secrets",
+        help="Resolve WeCom/e-mail secrets into alertmanager.yml (mode 0600); default: placeholders."),
+    json_out: bool = JsonOption,
+) -> None:
+    """One monitoring stack per zone: exporter targets, Prometheus, rules, Alertmanager, relay, traps.
+
+    Each zone is polled only from its own collector (zones[].services.snmp_collectors), sharded by
+    town or site (monitoring.zones[].shard_by), never by hash. A plan that would need a path across
+    a zone boundary (federation out of the intranet or across the gatekeeper, a device outside its
+    zone's prefixes, a notification channel of another zone) is refused with exit 2, naming it.
+
+    Example: netops monitor plan -i inventory --out /etc/netops/monitoring
+    """
+    from netops.secrets import SecretResolver, secrets_file_path
+    from netops.stack.alertmanager import placeholder
+    from netops.stack.files import zone_files
+    from netops.stack.plan import plan
+
+    inv = load_inventory(inventory_path(inventory))
+    result = plan(inv, lab=lab, zones=list(zone) or None)
+    secret = placeholder
+    if with_secrets:
+        resolver = SecretResolver(secrets_file_path(inv.settings.secrets_file))
+        secret = resolver.resolve
+    written = []
+    for zp in result.zones:
+        files = zone_files(inv, zp, lab=lab, bind=bind, trap_port=trap_port, secret=secret)
+        for rel, text in files.items():
+            path = out / zp.zone / rel
+            _write(path, text)
+            if with_secrets and rel.startswith("alertmanager/"):
+                path.chmod(0o600)
+        written.append({"zone": zp.zone, "collector": zp.collector, "files": len(files),
+                        "shards": [{"shard": s.index, "groups": s.groups, "devices": len(s.devices)}
+                                   for s in zp.shards]})
+    if json_out:
+        print_json({"out": str(out), "zones": written, "unmonitored": result.unmonitored})
+        return
+    from rich.table import Table
+
+    table = Table("zone", "collector", "shard", "towns/sites", "devices")
+    for entry in written:
+        for shard in entry["shards"]:
+            groups = ", ".join(shard["groups"])
+            table.add_row(entry["zone"], entry["collector"], str(shard["shard"]),
+                          escape(groups if len(groups) < 60 else groups[:57] + "..."), str(shard["devices"]))
+    out_console = console()
+    out_console.print(table)
+    for name, devices in result.unmonitored.items():
+        out_console.print(f"[yellow]warning[/yellow] zone {escape(name)} has no snmp_collectors: "
+                          f"{len(devices)} device(s) not monitored ({escape(', '.join(devices[:5]))})")
+    out_console.print(f"wrote one stack per zone under {escape(str(out))}/<zone>/")
