@@ -11,6 +11,7 @@ from rich.markup import escape
 from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
 from netops.inventory import load_inventory
 from netops.monitoring import (
+    MonitoringError,
     DEFAULT_EXPORTER,
     PrometheusOptions,
     file_sd,
@@ -158,3 +159,89 @@ def plan_cmd(
         out_console.print(f"[yellow]warning[/yellow] zone {escape(name)} has no snmp_collectors: "
                           f"{len(devices)} device(s) not monitored ({escape(', '.join(devices[:5]))})")
     out_console.print(f"wrote one stack per zone under {escape(str(out))}/<zone>/")
+
+
+def _serve_logging(level: str) -> None:
+    import logging
+
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command("relay")
+@report_errors
+def relay_cmd(
+    config: Path = typer.Option(..., "--config", "-c", help="relay.yml written by `netops monitor plan`."),
+    listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT (default: the config's listen)."),
+    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+) -> None:
+    """Serve Alertmanager webhooks and deliver them by the zone's SMS platform or DingTalk robot.
+
+    Example (on the intranet collector): netops monitor relay -c /etc/netops/monitoring/intranet/relay.yml
+    """
+    import asyncio
+
+    from aiohttp import web
+
+    from netops.snmp.target import split_host_port
+    from netops.stack.relay import Relay, RelayConfig, make_app
+
+    _serve_logging(log_level)
+    cfg = RelayConfig.load(config)
+    try:
+        host, port = split_host_port(listen or cfg.listen, default_port=9095)
+    except ValueError as exc:
+        raise MonitoringError(f"--listen: {exc}") from None
+
+    async def run() -> None:
+        runner = web.AppRunner(make_app(Relay(cfg)), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            raise MonitoringError(f"cannot listen on {host}:{port}: {exc}") from None
+        console(stderr=True).print(f"netops relay for zone {escape(cfg.zone)} listening on http://{host}:{port}/")
+        await _until_stopped()
+        await runner.cleanup()
+
+    asyncio.run(run())
+
+
+async def _until_stopped() -> None:
+    import asyncio
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+@app.command("traps")
+@report_errors
+def traps_cmd(
+    config: Path = typer.Option(..., "--config", "-c", help="traps.yml written by `netops monitor plan`."),
+    listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT for UDP (default: the config's listen)."),
+    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+) -> None:
+    """Receive SNMP v2c/v3 traps from the zone's devices and post them to its Alertmanager at once.
+
+    Example (on the intranet collector): netops monitor traps -c /etc/netops/monitoring/intranet/traps.yml
+    """
+    import asyncio
+
+    from netops.stack.trapd import TrapConfig, serve
+
+    _serve_logging(log_level)
+    cfg = TrapConfig.load(config)
+
+    def ready(host: str, port: int) -> None:
+        console(stderr=True).print(f"netops trap receiver for zone {escape(cfg.zone)} on udp://{host}:{port}, "
+                                   f"alerts to {escape(cfg.alertmanager)}")
+
+    try:
+        asyncio.run(serve(cfg, listen, ready))
+    except OSError as exc:
+        raise MonitoringError(f"cannot listen on {listen or cfg.listen}: {exc}") from None
+    except ValueError as exc:
+        raise MonitoringError(f"--listen: {exc}") from None
