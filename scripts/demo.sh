@@ -4,6 +4,7 @@
 #  2. render every device's configuration;
 #  3. audit isolation: the sample passes, a copy with one cable moved fails and names the path;
 #  4. monitoring: SNMP lab agents + the exporter, live UPS / room sensor / village metrics;
+#  4b. one monitoring stack per zone (namespaces): an intranet power cut reaches only the intranet;
 #  5. device operations: FRR lab routers over SSH backed up into git, diffed, pushed (root only).
 # Everything talks to loopback or to network namespaces the demo creates, and is stopped after.
 set -euo pipefail
@@ -29,6 +30,10 @@ scripts/demo-audit.sh
 echo
 echo "== 4. netops lab + exporter: live metrics"
 scripts/demo-monitor.sh
+
+echo
+echo "== 4b. netops monitor plan: one stack per zone; a power cut in the intranet stays in the intranet"
+.venv/bin/python scripts/demo_zones.py
 
 echo
 echo "== 5. netops backup / diff / push on the FRR lab routers"

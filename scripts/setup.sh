@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 purpose=${1:-test}
 
 # Debian packages: the real components netops talks to and is tested against.
-demo_pkgs="git iproute2 snmp frr openssh-server openssh-client"
+demo_pkgs="git iproute2 snmp frr openssh-server openssh-client prometheus-alertmanager"
 test_pkgs="$demo_pkgs snmpd prometheus prometheus-snmp-exporter lldpd chromium"
 case "$purpose" in
   demo) pkgs=$demo_pkgs ;;
@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # Debian starts some daemons on install; netops runs its own instances on loopback.
-    for svc in snmpd frr lldpd prometheus prometheus-snmp-exporter prometheus-node-exporter; do
+    for svc in snmpd frr lldpd prometheus prometheus-snmp-exporter prometheus-node-exporter prometheus-alertmanager; do
       systemctl stop "$svc" >/dev/null 2>&1 || service "$svc" stop >/dev/null 2>&1 || true
     done
   else

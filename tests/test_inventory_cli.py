@@ -18,7 +18,7 @@ def test_summary_json_has_zones_roles_and_power(sample_inventory_dir):
     data = json.loads(result.stdout)
     assert {z["name"] for z in data["zones"]} >= {"intranet", "extranet", "internet"}
     assert data["devices_by_role"]["village_ap"] == 60
-    assert {p["unit"] for p in data["power"]} == {"ups-1", "eps-1"}
+    assert {p["unit"] for p in data["power"]} == {"ups-1", "eps-1", "in-ups-1"}
 
 
 def test_summary_table(sample_inventory_dir):

@@ -81,6 +81,8 @@ CHECKS: tuple[CheckInfo, ...] = (
               (BOUNDARY, ART6)),
     CheckInfo("intent.address-in-zone", "Declared interface addresses lie in their zone", "device",
               (BOUNDARY,)),
+    CheckInfo("intent.monitoring-hosts", "Each zone's monitoring host sits in that zone and reaches no other",
+              "collector", (ART6, BOUNDARY)),
     CheckInfo("config.evidence", "A configuration was found and parsed", "device", (BOUNDARY,)),
     CheckInfo("config.address-in-zone", "Configured interface addresses lie in the interface's zone",
               "device", (BOUNDARY,)),

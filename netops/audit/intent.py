@@ -429,6 +429,58 @@ def check_addresses(ctx: IntentContext) -> Iterator[Finding]:
             yield passed(check, d.name, f"{seen} address(es) inside their zone")
 
 
+def _flows_out_of(inv: Inventory, zone: str, ip: ipaddress.IPv4Address) -> list[str]:
+    """Flows that name this host as a source toward another zone, or its zone's collector as a
+    destination from another zone: a monitoring path across the boundary."""
+    out = []
+    for flow in inv.flows:
+        names = [p for p in flow.sources if p != "any" and p.prefixlen == 32 and ip in p]
+        if flow.from_zone == zone and flow.to_zone != zone and names:
+            out.append(f"flow {flow.name}: {ip} -> zone {flow.to_zone}")
+        dests = [p for p in flow.destinations if p != "any" and ip in p and p.prefixlen == 32]
+        if flow.to_zone == zone and flow.from_zone != zone and dests:
+            out.append(f"flow {flow.name}: zone {flow.from_zone} -> {ip}")
+    return out
+
+
+def check_monitoring_hosts(ctx: IntentContext) -> Iterator[Finding]:
+    """Each zone's collector (exporter, Prometheus, Alertmanager, trap receiver: `netops monitor
+    plan` puts them there) sits in the zone it watches and reaches no other zone."""
+    from netops.stack.plan import federation_problems
+
+    check = "intent.monitoring-hosts"
+    inv = ctx.inv
+    owners: dict[ipaddress.IPv4Address, list[str]] = {}
+    for zone in inv.zones.values():
+        for ip in zone.services.snmp_collectors:
+            owners.setdefault(ip, []).append(zone.name)
+    hosts: dict[ipaddress.IPv4Address, Device] = {}
+    for d in inv.devices.values():
+        for ip in [d.mgmt_address] + [a.ip for i in d.interfaces for a in i.addresses]:
+            if ip is not None:
+                hosts.setdefault(ip, d)
+    for zone in sorted(inv.zones.values(), key=lambda z: z.name):
+        for ip in zone.services.snmp_collectors:
+            bad = []
+            if zone.prefixes and not zone.contains(ip):
+                bad.append(f"{ip} lies outside zone {zone.name} ({', '.join(map(str, zone.prefixes))})")
+            bad += [f"{ip} lies in zone {z.name} too" for z in inv.zones.values()
+                    if z.name != zone.name and z.contains(ip)]
+            bad += [f"{ip} is also the collector of zone {z}: one host would watch two zones"
+                    for z in owners[ip] if z != zone.name]
+            host = hosts.get(ip)
+            if host is not None and set(ctx.zones_of(host.name)) - {zone.name}:
+                bad.append(f"{ip} is {host.name}, which stands in zones {', '.join(ctx.zones_of(host.name))}")
+            bad += _flows_out_of(inv, zone.name, ip)
+            target = f"{zone.name} collector {ip}"
+            if bad:
+                yield failed(check, target, "the monitoring host is not confined to its zone", evidence=bad)
+            else:
+                yield passed(check, target, f"inside {zone.name} only; no flow or federation leaves it")
+    for problem in federation_problems(inv):
+        yield failed(check, "federation", problem)
+
+
 INTENT_CHECKS = (
     check_physical_isolation,
     check_dual_homing,
@@ -438,6 +490,7 @@ INTENT_CHECKS = (
     check_prefix_overlap,
     check_wireless,
     check_addresses,
+    check_monitoring_hosts,
 )
 
 

@@ -11,6 +11,7 @@ from rich.markup import escape
 from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
 from netops.inventory import load_inventory
 from netops.monitoring import (
+    MonitoringError,
     DEFAULT_EXPORTER,
     PrometheusOptions,
     file_sd,
@@ -92,3 +93,155 @@ def prometheus_config_cmd(
         print_json({"files": [str(p) for p in paths], "shards": shards})
     else:
         console().print("wrote " + ", ".join(escape(str(p)) for p in paths))
+
+
+@app.command("plan")
+@report_errors
+def plan_cmd(
+    inventory: Optional[Path] = InventoryOption,
+    out: Path = typer.Option(..., "--out", "-o", help="Write each zone's stack under OUT/<zone>/."),
+    zone: List[str] = typer.Option([], "--zone", help="Only this zone (repeat); default: every zone with a collector."),
+    lab: bool = typer.Option(False, "--lab", help="Lab endpoints (127.x) instead of management addresses."),
+    bind: Optional[str] = typer.Option(
+        None, "--bind", help="Serve every component on this host instead of the zone's collector address."),
+    trap_port: Optional[int] = typer.Option(None, "--trap-port", min=1, max=65535,
+                                            help="UDP port for traps (default: monitoring.trap_port, 162)."),
+    with_secrets: bool = typer.Option(
+        False, "--with-secrets",
+        help="Resolve WeCom/e-mail secrets into alertmanager.yml (mode 0600); default: placeholders."),
+    json_out: bool = JsonOption,
+) -> None:
+    """One monitoring stack per zone: exporter targets, Prometheus, rules, Alertmanager, relay, traps.
+
+    Each zone is polled only from its own collector (zones[].services.snmp_collectors), sharded by
+    town or site (monitoring.zones[].shard_by), never by hash. A plan that would need a path across
+    a zone boundary (federation out of the intranet or across the gatekeeper, a device outside its
+    zone's prefixes, a notification channel of another zone) is refused with exit 2, naming it.
+
+    Example: netops monitor plan -i inventory --out /etc/netops/monitoring
+    """
+    from netops.secrets import SecretResolver, secrets_file_path
+    from netops.stack.alertmanager import placeholder
+    from netops.stack.files import zone_files
+    from netops.stack.plan import plan
+
+    inv = load_inventory(inventory_path(inventory))
+    result = plan(inv, lab=lab, zones=list(zone) or None)
+    secret = placeholder
+    if with_secrets:
+        resolver = SecretResolver(secrets_file_path(inv.settings.secrets_file))
+        secret = resolver.resolve
+    written = []
+    for zp in result.zones:
+        files = zone_files(inv, zp, lab=lab, bind=bind, trap_port=trap_port, secret=secret)
+        for rel, text in files.items():
+            path = out / zp.zone / rel
+            _write(path, text)
+            if with_secrets and rel.startswith("alertmanager/"):
+                path.chmod(0o600)
+        written.append({"zone": zp.zone, "collector": zp.collector, "files": len(files),
+                        "shards": [{"shard": s.index, "groups": s.groups, "devices": len(s.devices)}
+                                   for s in zp.shards]})
+    if json_out:
+        print_json({"out": str(out), "zones": written, "unmonitored": result.unmonitored})
+        return
+    from rich.table import Table
+
+    table = Table("zone", "collector", "shard", "towns/sites", "devices")
+    for entry in written:
+        for shard in entry["shards"]:
+            groups = ", ".join(shard["groups"])
+            table.add_row(entry["zone"], entry["collector"], str(shard["shard"]),
+                          escape(groups if len(groups) < 60 else groups[:57] + "..."), str(shard["devices"]))
+    out_console = console()
+    out_console.print(table)
+    for name, devices in result.unmonitored.items():
+        out_console.print(f"[yellow]warning[/yellow] zone {escape(name)} has no snmp_collectors: "
+                          f"{len(devices)} device(s) not monitored ({escape(', '.join(devices[:5]))})")
+    out_console.print(f"wrote one stack per zone under {escape(str(out))}/<zone>/")
+
+
+def _serve_logging(level: str) -> None:
+    import logging
+
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command("relay")
+@report_errors
+def relay_cmd(
+    config: Path = typer.Option(..., "--config", "-c", help="relay.yml written by `netops monitor plan`."),
+    listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT (default: the config's listen)."),
+    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+) -> None:
+    """Serve Alertmanager webhooks and deliver them by the zone's SMS platform or DingTalk robot.
+
+    Example (on the intranet collector): netops monitor relay -c /etc/netops/monitoring/intranet/relay.yml
+    """
+    import asyncio
+
+    from aiohttp import web
+
+    from netops.snmp.target import split_host_port
+    from netops.stack.relay import Relay, RelayConfig, make_app
+
+    _serve_logging(log_level)
+    cfg = RelayConfig.load(config)
+    try:
+        host, port = split_host_port(listen or cfg.listen, default_port=9095)
+    except ValueError as exc:
+        raise MonitoringError(f"--listen: {exc}") from None
+
+    async def run() -> None:
+        runner = web.AppRunner(make_app(Relay(cfg)), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            raise MonitoringError(f"cannot listen on {host}:{port}: {exc}") from None
+        console(stderr=True).print(f"netops relay for zone {escape(cfg.zone)} listening on http://{host}:{port}/")
+        await _until_stopped()
+        await runner.cleanup()
+
+    asyncio.run(run())
+
+
+async def _until_stopped() -> None:
+    import asyncio
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+@app.command("traps")
+@report_errors
+def traps_cmd(
+    config: Path = typer.Option(..., "--config", "-c", help="traps.yml written by `netops monitor plan`."),
+    listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT for UDP (default: the config's listen)."),
+    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+) -> None:
+    """Receive SNMP v2c/v3 traps from the zone's devices and post them to its Alertmanager at once.
+
+    Example (on the intranet collector): netops monitor traps -c /etc/netops/monitoring/intranet/traps.yml
+    """
+    import asyncio
+
+    from netops.stack.trapd import TrapConfig, serve
+
+    _serve_logging(log_level)
+    cfg = TrapConfig.load(config)
+
+    def ready(host: str, port: int) -> None:
+        console(stderr=True).print(f"netops trap receiver for zone {escape(cfg.zone)} on udp://{host}:{port}, "
+                                   f"alerts to {escape(cfg.alertmanager)}")
+
+    try:
+        asyncio.run(serve(cfg, listen, ready))
+    except OSError as exc:
+        raise MonitoringError(f"cannot listen on {listen or cfg.listen}: {exc}") from None
+    except ValueError as exc:
+        raise MonitoringError(f"--listen: {exc}") from None

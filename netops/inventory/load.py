@@ -33,7 +33,7 @@ from netops.inventory.source import FileRefused, SourceMap, parse_villages_csv, 
 
 LIST_SECTIONS = ("zones", "sites", "device_types", "groups", "credentials", "snmp_credentials",
                  "devices", "links", "flows", "villages_csv")
-MAP_SECTIONS = ("settings", "defaults", "lab")
+MAP_SECTIONS = ("settings", "defaults", "lab", "monitoring", "notify")
 EXCLUDED_FILES = {"policy.yaml"}
 _DEVICES = TypeAdapter(list[Device])
 _LINKS = TypeAdapter(list[Link])
@@ -389,6 +389,8 @@ def _parse_inventory(root: Path) -> tuple[Inventory | None, SourceMap, list[Prob
         links=links,
         flows=shell.flows,
         lab=shell.lab,
+        monitoring=shell.monitoring,
+        notify=shell.notify,
         root=str(root),
     )
     for device in inventory.devices.values():

@@ -646,6 +646,10 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+# Optional monitoring sections; imported here because they build on the types above.
+from netops.inventory.monitoring_model import Monitoring, Notify  # noqa: E402
+
+
 class InventoryDoc(Model):
     """The merged content of every inventory file, as written (before defaults and groups)."""
 
@@ -662,6 +666,8 @@ class InventoryDoc(Model):
     flows: list[Flow] = Field(default_factory=list)
     villages_csv: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
     lab: Lab = Field(default_factory=Lab)
+    monitoring: Monitoring = Field(default_factory=Monitoring)
+    notify: Notify = Field(default_factory=Notify)
 
 
 class Inventory(BaseModel):
@@ -680,6 +686,8 @@ class Inventory(BaseModel):
     links: list[Link]
     flows: list[Flow]
     lab: Lab
+    monitoring: Monitoring = Field(default_factory=Monitoring)
+    notify: Notify = Field(default_factory=Notify)
     root: str = ""  # the directory it was loaded from
 
     def devices_by_role(self, *roles: Role) -> list[Device]:

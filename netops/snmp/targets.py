@@ -50,6 +50,9 @@ class StaticTarget(BaseModel):
     auth: str
     labels: dict[str, str] = Field(default_factory=dict)
     profiles: list[str] = Field(default_factory=list)
+    # per-target polling (a slow village link), else the config's defaults
+    timeout: float | None = Field(None, gt=0, le=60)
+    retries: int | None = Field(None, ge=0, le=10)
 
     @model_validator(mode="after")
     def _address(self) -> "StaticTarget":
@@ -250,6 +253,7 @@ class TargetMap:
         if name in self.config.targets:
             static = self.config.targets[name]
             host, port = split_host_port(static.address)
+            limits.update({k: v for k in ("timeout", "retries") if (v := getattr(static, k)) is not None})
             return SnmpTarget(name=name, host=host, port=port, labels=static.labels,
                               profiles=tuple(static.profiles),
                               auth=self._auth(static.auth, self.config.auths, "config"), **limits)

@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "monitors" / "profiles"
 RULES = ROOT / "monitors" / "rules"
 SCRAPE_METRICS = {"snmp_up", "snmp_scrape_duration_seconds", "snmp_scrape_pdus", "snmp_scrape_varbinds"}
+# the exporter's own /metrics: its scrape counters and the last isolation audit's state
+NETOPS_METRICS = {"netops_exporter_scrapes_total", "netops_audit_passed", "netops_audit_report_present",
+                  "netops_audit_last_run_timestamp_seconds"}
 PROMETHEUS_METRICS = {"up", "ALERTS", "ALERTS_FOR_STATE", "scrape_duration_seconds", "scrape_samples_scraped"}
 
 
@@ -35,4 +38,4 @@ def recorded_metrics() -> set[str]:
 
 
 def known_metrics() -> set[str]:
-    return set(profile_metrics()) | SCRAPE_METRICS | PROMETHEUS_METRICS | recorded_metrics()
+    return set(profile_metrics()) | SCRAPE_METRICS | NETOPS_METRICS | PROMETHEUS_METRICS | recorded_metrics()

@@ -39,7 +39,7 @@ def by_device(groups):
 def test_file_sd_has_every_snmp_device_with_inventory_labels(inv):
     groups = file_sd(inv)
     labels = by_device(groups)
-    assert len(groups) == len(inv.devices) == 112
+    assert len(groups) == len(inv.devices) == 113
     assert labels["ups-1"] == {"device": "ups-1", "site": "admin-centre", "zone": "extranet", "role": "ups",
                                "platform": "appliance", "module": "system,ups_rfc1628"}
     assert labels["env-1"]["module"] == "system,room_environment"
@@ -124,7 +124,7 @@ def test_cli_writes_targets_and_sharded_configs(tmp_path, sample_inventory_dir):
     result = runner.invoke(app, ["monitor", "targets", "-i", str(sample_inventory_dir),
                                  "--out", str(tmp_path / "targets" / "netops.json")])
     assert result.exit_code == 0, result.output
-    assert len(json.loads((tmp_path / "targets" / "netops.json").read_text())) == 112
+    assert len(json.loads((tmp_path / "targets" / "netops.json").read_text())) == 113
     result = runner.invoke(app, ["monitor", "prometheus-config", "--shards", "2", "--exporter", "127.0.0.1:9089",
                                  "--out", str(tmp_path / "prometheus.yml")])
     assert result.exit_code == 0, result.output
