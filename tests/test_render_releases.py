@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -274,3 +275,22 @@ def test_day0_procedures_generate_host_keys_with_their_prompts(tmp_path):
     check = CliRunner().invoke(app, ["render", "--inventory", str(SAMPLE), "--check", str(out),
                                      "--device", "wangtai-v001"])
     assert check.exit_code == 0, check.output  # the procedures are not stale configurations
+
+
+_SOURCE_REFERENCE = re.compile(r"(?:source-interface|server-source -i|loghost source|trap source|ntp-service source|"
+                               r"trap-source|logging source-interface|ntp source) (\S+)$")
+
+
+def test_source_interfaces_are_created_before_they_are_named(configs):
+    """Pasted top to bottom, a line naming a source interface must come after that interface's block."""
+    checked = 0
+    for name, (platform, text) in configs.items():
+        seen: set[str] = set()
+        for line in text.splitlines():
+            if line.startswith("interface "):
+                seen.add(line.split()[1])
+            match = _SOURCE_REFERENCE.search(line.strip())
+            if match and f"interface {match.group(1)}\n" in text:
+                checked += 1
+                assert match.group(1) in seen, f"{name}: '{line.strip()}' comes before interface {match.group(1)}"
+    assert checked > 300
