@@ -75,7 +75,7 @@ def exit_code(run: RunResult) -> int:
     """0 all done; 1 diff found drift; 2 any device failed or was rolled back (for --recover,
     rolled back is the goal: 2 only when a device could not be restored)."""
     if run.operation == "recover":
-        return 2 if any(r.status is Status.failed for r in run.results) else 0
+        return 2 if any(r.status in (Status.failed, Status.not_started) for r in run.results) else 0
     if run.failed:
         return 2
     if run.operation == "diff" and any(r.status is Status.drift for r in run.results):
