@@ -238,6 +238,9 @@ def _recover(inventory, lab, lab_dir, known_hosts, timeout, journal_dir: Path, k
                    for n in names if n not in found]
         return targets, failed
 
-    run = transaction.recover(journal_dir, targets_for, keep_verified=keep_verified, max_parallel=max_parallel,
-                              observers=_observers(as_json))
+    with stop_on_signals() as stop:
+        run = transaction.recover(journal_dir, targets_for, keep_verified=keep_verified, max_parallel=max_parallel,
+                                  observers=_observers(as_json), stop=stop)
+    if stop.reason:
+        run.notes.append(f"{stop.reason}: devices not started stay in the journal; run --recover again")
     _finish(run, as_json)

@@ -92,7 +92,7 @@ def exit_code(run: RunResult) -> int:
     off-site remote could not be pushed (docs/cli.md). For --recover, rolled back is the goal:
     1 only when a device could not be restored."""
     if run.operation == "recover":
-        return 1 if any(r.status is Status.failed for r in run.results) else 0
+        return 1 if any(r.status in (Status.failed, Status.not_started) for r in run.results) else 0
     if run.failed or any(not push["ok"] for push in run.replication):
         return 1
     if run.operation == "diff" and any(r.status is Status.drift for r in run.results):

@@ -253,7 +253,7 @@ def _recover_task(journal: Journal, make_driver: DriverFactory):
 
 def recover(journal_root: Path, targets_for: Callable[[list[str]], tuple[list[DeviceTarget], list[DeviceResult]]],
             *, keep_verified: bool = False, max_parallel: int = 10, observers=(),
-            make_driver: DriverFactory = driver_for) -> RunResult:
+            make_driver: DriverFactory = driver_for, stop=None) -> RunResult:
     """Restore every device that unfinished runs left touched; close the runs that settle.
 
     targets_for(names) -> (targets, failed results for names that cannot be reached).
@@ -269,7 +269,8 @@ def recover(journal_root: Path, targets_for: Callable[[list[str]], tuple[list[De
         targets, unreachable = targets_for(names) if names else ([], [])
         for r in unreachable:
             r.operation = "recover"
-        run = runner.run("recover", targets, _recover_task(journal, make_driver), max_parallel, observers)
+        run = runner.run("recover", targets, _recover_task(journal, make_driver), max_parallel, observers,
+                         getattr(stop, "event", stop))  # stopped: restores under way finish, no new one
         outcome.results += list(unreachable) + run.results
         restored = {r.device: r.running for r in run.results if r.status is Status.rolled_back and r.running}
         if restored:
