@@ -88,8 +88,13 @@ def test_json_everywhere_a_table_prints(name):
     assert json_opts and json_opts[0].is_flag, f"{name} needs a --json flag (or a reason in NO_TABLE)"
 
 
-@pytest.mark.parametrize("name", sorted(LONG_RUNNING))
+def _serves(command) -> bool:
+    return any("--listen" in o.opts for o in _options(command))
+
+
+@pytest.mark.parametrize("name", sorted(LONG_RUNNING | {n for n, c in COMMANDS.items() if _serves(c)}))
 def test_long_running_commands_take_log_options(name):
+    """Every daemon (anything with --listen) and every many-device run."""
     opts = {o for option in _options(COMMANDS[name]) for o in option.opts}
     assert {"--log-level", "--log-format"} <= opts, name
 
@@ -132,3 +137,13 @@ def test_no_color_means_no_escape_sequences(monkeypatch):
 def test_version():
     result = CliRunner().invoke(cli.app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("netops ")
+
+
+def test_audit_policy_errors_are_json_under_json(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("controls: [\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["audit", "isolation", "-i", "inventory", "--policy", str(policy), "--json",
+                                          "--state", str(tmp_path / "state.json")])
+    assert result.exit_code == 2 and result.stdout == ""
+    error = json.loads(result.stderr)
+    assert error["exit_code"] == 2 and error["problems"]

@@ -18,7 +18,15 @@ from netops.audit.report_html import render_html
 from netops.audit.report_junit import render_junit
 from netops.audit.report_table import print_report
 from netops.audit.run import AuditOptions, audit_isolation
-from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
+from netops.commands.common import (
+    InventoryOption,
+    JsonOption,
+    console,
+    inventory_path,
+    print_error,
+    print_json,
+    report_errors,
+)
 from netops.errors import NetopsError
 
 app = typer.Typer(help="Isolation compliance audit: intranet physically isolated, extranet behind a firewall.",
@@ -89,10 +97,8 @@ def isolation(
     try:
         report = audit_isolation(options)
     except PolicyError as exc:
-        err = console(stderr=True)
-        for problem in exc.problems:
-            err.print(f"[red]error[/red] {escape(str(problem))}")
-        err.print(f"{len(exc.problems)} problem(s) in the audit policy: the audit cannot run")
+        print_error(str(exc), exc.exit_code, json_out, exc.problems,
+                    summary=f"{len(exc.problems)} problem(s) in the audit policy: the audit cannot run")
         raise typer.Exit(exc.exit_code) from None
     data = report.to_dict()
     write_state(data, state_path(state))
