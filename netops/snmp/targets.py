@@ -9,6 +9,7 @@ Secrets are resolved here, at the edge, and live only inside `SnmpTarget` as Sec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -91,9 +92,13 @@ def load_exporter_config(path: Path | None) -> ExporterConfig:
     if path is None:
         return ExporterConfig()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        # a plan's shard file (JSON, thousands of targets) parses ~100x faster with json
+        data = (json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)) or {}
     except (OSError, UnicodeDecodeError) as exc:
         raise TargetError(f"{path}: cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise TargetError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TargetError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None
