@@ -220,13 +220,13 @@ async def _until_stopped() -> None:
 @app.command("traps")
 @report_errors
 def traps_cmd(
-    config: Path = typer.Option(..., "--config", "-c", help="traps.yml written by `netops monitor plan`."),
+    config: Path = typer.Option(..., "--config", "-c", help="traps.json written by `netops monitor plan`."),
     listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT for UDP (default: the config's listen)."),
     log_level: str = typer.Option("info", help="debug, info, warning or error."),
 ) -> None:
     """Receive SNMP v2c/v3 traps from the zone's devices and post them to its Alertmanager at once.
 
-    Example (on the intranet collector): netops monitor traps -c /etc/netops/monitoring/intranet/traps.yml
+    Example (on the intranet collector): netops monitor traps -c /etc/netops/monitoring/intranet/traps.json
     """
     import asyncio
 

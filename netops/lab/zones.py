@@ -229,9 +229,9 @@ def _start_zone(lab: ZoneLab, zone: Zone, length: int) -> None:
                                   f"--storage.path={zone.directory}/am-data", "--cluster.listen-address=",
                                   f"--web.listen-address={zone.collector}:9093"], env, plan / "alertmanager")
     _start(zone, "relay", [*netops, "monitor", "relay", "-c", str(plan / "relay.yml")], env, lab.root)
-    _start(zone, "traps", [*netops, "monitor", "traps", "-c", str(plan / "traps.yml")], env, lab.root)
+    _start(zone, "traps", [*netops, "monitor", "traps", "-c", str(plan / "traps.json")], env, lab.root)
     # the exporter reads only its compact config: run where no ./inventory directory is found
-    _start(zone, "exporter", [*netops, "exporter", "--config", str(plan / "exporter" / "shard-0.yml"),
+    _start(zone, "exporter", [*netops, "exporter", "--config", str(plan / "exporter" / "shard-0.json"),
                               "--listen", f"{zone.collector}:9117", "--audit-state",
                               str(zone.directory / "no-audit.json")], env, zone.directory)
     _start(zone, "prometheus", ["prometheus", f"--config.file={plan}/prometheus/shard-0.yml",

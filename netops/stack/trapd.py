@@ -1,6 +1,6 @@
 """`netops monitor traps`: the zone's trap receiver (asyncio UDP) posting alerts to its Alertmanager.
 
-It runs on the zone's collector and knows only that zone's devices (traps.yml from
+It runs on the zone's collector and knows only that zone's devices (traps.json from
 `netops monitor plan`). A trap's sender is found by its source address (or the
 snmpTrapAddress.0 a relaying agent adds); a trap from an address the zone does not know
 still alerts, labelled with the address, so nothing is silently lost. Alerts are posted
@@ -11,6 +11,7 @@ rather than at the next poll.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ class TrapDevice(BaseModel):
 
 
 class TrapConfig(BaseModel):
-    """traps.yml: where to listen, which Alertmanager, which credentials and devices."""
+    """traps.json: where to listen, which Alertmanager, which credentials and devices."""
 
     model_config = ConfigDict(extra="forbid")
     listen: str
@@ -55,11 +56,12 @@ class TrapConfig(BaseModel):
     @classmethod
     def load(cls, path: Path) -> "TrapConfig":
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            text = path.read_text(encoding="utf-8")
+            data = (json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)) or {}
             if isinstance(data.get("auths"), dict):
                 data["auths"] = {k: {"name": k, **v} for k, v in data["auths"].items()}
             return cls.model_validate(data)
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, ValueError, yaml.YAMLError) as exc:
             raise TrapConfigError(f"{path}: cannot read: {exc}") from None
         except ValidationError as exc:
             first = exc.errors()[0]

@@ -68,7 +68,7 @@ def test_each_zone_polls_only_its_own_devices(planned):
                 assert zone in device.zones
                 assert inv.zones[zone].contains(device.mgmt_address), (name, zone)
         # the exporter config names only this zone's addresses
-        for path in (zone_dir / "exporter").glob("*.yml"):
+        for path in (zone_dir / "exporter").glob("*.json"):
             config = load_exporter_config(path)
             for target in config.targets.values():
                 host = target.address.rpartition(":")[0]
@@ -98,7 +98,7 @@ def test_shards_hold_whole_towns(planned):
 
 def test_polling_is_never_more_aggressive_than_snmp_exporter(planned):
     inv = load_inventory(INVENTORY)
-    for path in planned.glob("*/exporter/*.yml"):
+    for path in planned.glob("*/exporter/*.json"):
         config = load_exporter_config(path)
         targets = TargetMap(None, config)
         for name, static in config.targets.items():
