@@ -187,27 +187,34 @@ class UdpClient:
         transport = await self._transport(family)
         future = asyncio.get_running_loop().create_future()
         pending = self._pending[message_id] = _Pending(address, accept, future, budget)
+        loop = asyncio.get_running_loop()
+        resends: list[asyncio.TimerHandle] = []
+
+        def send() -> None:
+            if future.done():
+                return
+            try:
+                transport.sendto(message, address)
+            except OSError as exc:
+                future.set_exception(SnmpConfigError(f"cannot send to {address[0]}:{address[1]}: {exc}"))
+                return
+            self.stats.sent += 1
+
         try:
-            for _ in range(retries + 1):
-                try:
-                    transport.sendto(message, address)
-                except OSError as exc:
-                    raise SnmpConfigError(f"cannot send to {address[0]}:{address[1]}: {exc}") from None
-                self.stats.sent += 1
-                try:
-                    # not wait_for: on 3.11 it can swallow a cancellation that arrives as the
-                    # answer does, so a fast agent could outlive the scrape's deadline
-                    async with asyncio.timeout(timeout):
-                        return await asyncio.shield(future)
-                except TimeoutError:
-                    if future.done():
-                        return future.result()
-                    continue
-            dropped = f"; {pending.dropped}" if pending.dropped else ""
-            raise SnmpTimeout(
-                f"no response from {address[0]}:{address[1]} after {retries + 1} tries of {timeout:g}s{dropped}"
-            )
+            send()
+            resends.extend(loop.call_later(timeout * n, send) for n in range(1, retries + 1))
+            try:
+                # one timeout for all tries (not wait_for, which on 3.11 can swallow a cancellation
+                # arriving with the answer, so a fast agent could outlive the scrape's deadline)
+                async with asyncio.timeout(timeout * (retries + 1)):
+                    return await future
+            except TimeoutError:
+                dropped = f"; {pending.dropped}" if pending.dropped else ""
+                raise SnmpTimeout(f"no response from {address[0]}:{address[1]} after {retries + 1} tries of "
+                                  f"{timeout:g}s{dropped}") from None
         finally:
+            for handle in resends:
+                handle.cancel()
             self._pending.pop(message_id, None)
             if not future.done():
                 future.cancel()

@@ -190,7 +190,7 @@ def test_many_concurrent_scrapes_of_dead_and_live_agents(responder, profiles):
     assert sum(r.up for r in results) == 150
     assert all(r.reason == "timeout" for r in results if not r.up)
     dead_durations = [r.duration for r in results if not r.up]
-    assert max(dead_durations) < 3.0  # together (one after another: 150 x 0.3 s = 45 s), on a loaded machine
+    assert max(dead_durations) < 10  # together (one after another: 150 x 0.3 s = 45 s), on a loaded machine
     assert elapsed < 20
     assert pending == 0
 
