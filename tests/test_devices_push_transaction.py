@@ -147,13 +147,20 @@ def test_kill_9_at_random_moments_then_recover_is_byte_identical(env):
     journal_root = env.base / "journal-kill"
     seen, outcomes = [], []
     for run in range(KILL_RUNS):
-        env.write_intended({n: big_change(n, 3 + run % 2) for n in ROUTERS})
+        mode = rng.choices(["early", "applying", "rolling back", "verified"], weights=[2, 4, 2, 2])[0]
+        if mode == "verified":  # half the routers get a small change: kills land after verifications
+            env.write_intended({n: big_change(n, 3 + run % 2) if i % 2 else intended_frr(n, f"small {run}")
+                                for i, n in enumerate(ROUTERS)})
+        else:
+            env.write_intended({n: big_change(n, 3 + run % 2) for n in ROUTERS})
         proc = cli(env, "push", "--intended", str(env.intended), "--commit", "--repo", str(env.repo),
                    "--journal", str(journal_root), "--max-parallel", "4")
         started = time.monotonic()
-        mode = rng.choices(["early", "applying", "rolling back"], weights=[2, 6, 2])[0]
         if mode == "early":  # while reading and committing the pre-change configs, or before
             time.sleep(rng.uniform(0.0, 2.0))
+        elif mode == "verified":
+            wait_for_state(journal_root, {"verified"}, proc=proc)
+            time.sleep(rng.uniform(0.0, 3.0))
         else:
             wait_for_state(journal_root, {"applying"})
             time.sleep(rng.uniform(0.0, 8.0 if mode == "applying" else 2.0))
@@ -175,6 +182,8 @@ def test_kill_9_at_random_moments_then_recover_is_byte_identical(env):
         assert after == before, f"run {run}: routers differ after --recover (killed at {seen[-1]})"
     assert outcomes == [True] * KILL_RUNS
     assert any("applying" in states for _, _, states in seen), seen  # some kills hit a half-sent change
+    if any(mode == "verified" for mode, _, _ in seen):
+        assert any("verified" in states for _, _, states in seen), seen  # ... and some a finished one
     print("kill moments (s after start, device states):", seen)
 
 
