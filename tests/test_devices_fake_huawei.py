@@ -133,3 +133,28 @@ def test_h3c_comware_sequence_and_rejection(tmp_path):
         run = runner.run("push", [t], operations.push_task(lambda _: bad, commit=True))
         assert run.results[0].status is Status.rolled_back and run.results[0].restored_identical
         assert device.config.render() == changed
+
+
+def test_prompting_command_is_answered_and_the_next_line_survives(fake, tmp_path):
+    """`local-user ... privilege level` asks [Y/N] on VRP; the rendered file carries the answer
+    (netops.render.prompts). The driver sends the answer only to the question, so the next
+    line is entered as a command, not eaten as the answer."""
+    intended = fake.config.render().replace(
+        "\nreturn", "\nlocal-user netops privilege level 15\nY\nlocal-user netops service-type ssh\nreturn")
+    run = runner.run("push", [target_for(fake, tmp_path)], operations.push_task(lambda t: intended, commit=True))
+    result = run.results[0]
+    assert result.status is Status.changed, result.reason
+    sent = fake.commands
+    at = sent.index("local-user netops privilege level 15")
+    assert sent[at:at + 3] == ["local-user netops privilege level 15", "Y", "local-user netops service-type ssh"]
+    config = fake.config.render()
+    assert "local-user netops privilege level 15" in config and "local-user netops service-type ssh" in config
+
+
+def test_keystroke_in_intended_config_is_never_sent(fake, tmp_path):
+    """Lines from --intended never passed inventory validation: a `?` is refused before sending."""
+    intended = fake.config.render().replace("description uplink", "description what? uplink")
+    run = runner.run("push", [target_for(fake, tmp_path)], operations.push_task(lambda t: intended, commit=True))
+    assert run.results[0].status is not Status.changed
+    assert "keystroke" in (run.results[0].reason or "")
+    assert "system-view" not in fake.commands and "description what? uplink" not in fake.config.render()

@@ -75,7 +75,7 @@ def test_question_mark_in_description_ends_rolled_back(env):
     env.write_intended({name: intended_frr(name, description="what? now")})
     push = env.netops("push", name, "--intended", str(env.intended), "--commit", "--repo", str(env.repo),
                       "--json", "--timeout", "3")
-    assert push.exit_code == 2, push.output
+    assert push.exit_code == 1, push.output
     result = json.loads(push.stdout)["results"][0]
     assert result["status"] == "rolled_back", result
     assert result["rolled_back"] and result["restored_identical"]
@@ -204,7 +204,7 @@ def test_recover_refuses_a_journal_that_does_not_match_git(env):
                          "--journal", str(journal_root))
     assert blocked.exit_code != 0 and "--recover" in blocked.output  # no new push over an open run
     refused = env.netops("push", "--recover", "--repo", str(env.repo), "--journal", str(journal_root), "--json")
-    assert refused.exit_code == 2
+    assert refused.exit_code == 1
     assert "does not match commit" in json.loads(refused.stdout)["results"][0]["reason"]
     path.write_text(path.read_text().replace("tampered", "lab uplink"))
     fixed = env.netops("push", "--recover", "--repo", str(env.repo), "--journal", str(journal_root))

@@ -180,7 +180,7 @@ def test_usg_refuses_to_guess_mirroring(tmp_path):
     path = root / "links.yaml"
     path.write_text(path.read_text().replace("- a: ex-core-1:GigabitEthernet5/0/10\n  b: ids-1:eth1",
                                              "- a: fw-1:GigabitEthernet1/0/2\n  b: ids-1:eth1"))
-    result = Renderer(load_inventory(root)).result("fw-1")
+    result = Renderer(load_inventory(root, check=False)).result("fw-1")  # zones aside: the template is the point
     assert result.status == "failed" and "port mirroring on a USG" in result.reason
 
 

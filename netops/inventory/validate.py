@@ -465,6 +465,18 @@ def check_keystrokes(inv: Inventory, loc: Locator) -> Iterator[Problem]:
                     yield loc.problem(("flows", k, "description"), _keystroke_message(key, platform))
 
 
+def keystroke_lines(platform: str, lines: list[str]) -> list[str]:
+    """Lines that a platform's CLI would not take as written (a keystroke in them), with why.
+
+    Used by the push driver for lines that never passed validation (`--intended DIR`)."""
+    try:
+        keys = KEYSTROKES.get(Platform(platform), "")
+    except ValueError:
+        return []
+    return [f"line {n + 1} {line.strip()!r}: {_keystroke_message(key, Platform(platform))}"
+            for n, line in enumerate(lines) for key in keys if key in line]
+
+
 def _keystroke_message(key: str, platform: Platform) -> str:
     return (f"'{key}' is a keystroke on {platform.value} (the CLI answers it with help, so the line would not "
             "be entered as written): remove it")

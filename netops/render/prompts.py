@@ -103,10 +103,12 @@ class Step:
 
 
 def push_steps(platform: str, lines: list[str]) -> list[Step]:
-    """A rendered file as push steps: the answer lines fold into the command they answer.
+    """Lines to send as push steps: a command that may ask gets its answer attached.
 
     The push driver sends `command`; if `expect` matches what the device prints back, it sends
-    `answer` (netmiko: send_command(..., expect_string=expect) then the answer), else goes on.
+    `answer`, else goes on. An answer line right after its command (as rendered files carry
+    it) folds into the step; remediation drops answer lines as noise, so a prompting command
+    without one still gets the answer its rendered file would have given.
     """
     steps: list[Step] = []
     skip = False
@@ -115,10 +117,9 @@ def push_steps(platform: str, lines: list[str]) -> list[Step]:
             skip = False
             continue
         prompt = prompt_for(platform, line)
-        nxt = lines[n + 1].strip() if n + 1 < len(lines) else None
-        if prompt is not None and prompt.answer is not None and nxt == prompt.answer:
+        if prompt is not None and prompt.answer is not None:
             steps.append(Step(line, prompt.expect, prompt.answer))
-            skip = True
+            skip = n + 1 < len(lines) and lines[n + 1].strip() == prompt.answer
         else:
             steps.append(Step(line))
     return steps

@@ -4,7 +4,9 @@ No Huawei or H3C software exists on this machine, so those drivers are tested ag
 stand-in (FakeHuaweiDevice; FakeH3cDevice speaks the Comware variant: `screen-length
 disable`, `save force`, "% Unrecognized command" errors). It speaks just enough VRP for netmiko's `huawei` driver: the <name> / [name]
 prompts, `screen-length 0 temporary`, `display current-configuration`, `system-view`,
-interface views, `undo`, `quit`, `return`, and `save` with its Y/N question. Commands it
+interface views, `undo`, `quit`, `return`, `save` with its Y/N question, and the system-view
+commands that ask `[Y/N]` before they act (`ASKS`: the next line is taken as the answer, as
+on the real CLI, whatever it is). Commands it
 does not know are rejected with VRP's "Error: Unrecognized command" message. Every line
 received is recorded in `commands`, so tests can check the exact sequence a driver sends.
 It is not a Huawei device and proves nothing about real VRP beyond this dialogue.
@@ -21,7 +23,15 @@ import paramiko
 KNOWN_TOP = (r"sysname \S+", r"interface \S+", r"ip route-static [\d.]+ [\d.]+ [\d.]+( description .+)?",
              r"snmp-agent community (read|write) cipher \S+", r"snmp-agent sys-info location .+",
              r"local-user \S+ password irreversible-cipher \S+", r"info-center loghost [\d.]+",
-             r"ntp-service unicast-server [\d.]+", r"undo .+", r"quit", r"return")
+             r"ntp-service unicast-server [\d.]+", r"local-user \S+ privilege level \d+",
+             r"local-user \S+ service-type \S+", r"undo .+", r"quit", r"return")
+# system-view commands that ask before acting: VRP's questions (command reference wording)
+ASKS = {
+    r"undo http server enable": "Warning: The operation will stop HTTP service. Continue? [Y/N]:",
+    r"undo http secure-server enable": "Warning: The operation will stop HTTP secure service. Continue? [Y/N]:",
+    r"local-user \S+ privilege level \d+": "Warning: This operation may affect online users, are you sure to "
+                                           "change the user privilege level ?[Y/N]",
+}
 KNOWN_IF = (r"description .+", r"ip address [\d.]+ [\d.]+", r"shutdown", r"port link-type (access|trunk)",
             r"port default vlan \d+", r"undo .+", r"quit", r"return")
 
@@ -151,6 +161,7 @@ class FakeHuaweiDevice:
 
     def _shell(self, chan) -> None:
         view, iface, pending_save = None, None, False
+        asked: str | None = None  # a system-view command waiting for its Y/N answer
         chan.send(f"\r\nInfo: The max number of VTY users is 10.\r\n{self._prompt(view, iface)}")
         buf = ""
         while not self._stop.is_set():
@@ -165,6 +176,16 @@ class FakeHuaweiDevice:
                 line = line.strip()
                 if line:
                     self.commands.append(line)
+                if asked is not None:  # the line is the answer, whatever it is (as on VRP)
+                    if line.lower() == "y":
+                        self._apply(asked)
+                    asked = None
+                    chan.send(self._prompt(view, iface))
+                    continue
+                if view == "system" and not iface and any(re.fullmatch(p, line) for p in ASKS):
+                    asked = line
+                    chan.send(next(q for p, q in ASKS.items() if re.fullmatch(p, line)))
+                    continue
                 if pending_save:
                     pending_save = False
                     if line.lower() == "y":
@@ -231,15 +252,19 @@ class FakeHuaweiDevice:
         if line.startswith("sysname "):
             self.config.sysname = line.split()[1]
             return "", view, iface, False, False
+        self._apply(line)
+        return "", view, iface, False, False
+
+    def _apply(self, line: str) -> None:
+        """A top-level line of system view takes effect."""
         if line.startswith("undo "):
             key = line[5:]
             if key.startswith("interface "):
                 self.config.interfaces.pop(key.split(None, 1)[1], None)
             else:
                 self.config.lines[:] = [ln for ln in self.config.lines if not (ln == key or ln.startswith(key + " "))]
-            return "", view, iface, False, False
+            return
         self.config.lines.append(line)
-        return "", view, iface, False, False
 
 
 class FakeH3cDevice(FakeHuaweiDevice):

@@ -17,6 +17,8 @@ from netops.devices import confdiff
 from netops.devices.dialects import Dialect
 from netops.devices.drivers.base import CommitError, ConnectError, DeviceError, Driver, HostKeyError, Interrupted
 from netops.devices.target import DeviceTarget
+from netops.inventory.validate import keystroke_lines
+from netops.render.prompts import Step, push_steps
 
 
 # paramiko's transport thread logs connection failures with a traceback; netops reports them
@@ -142,6 +144,9 @@ class NetmikoDriver(Driver):
         """Send a config set; stop at the first line the device rejects, or when asked to stop
         between batches; never stay in config mode."""
         self._last_read = None
+        refused = keystroke_lines(self.target.platform, commands)
+        if refused:
+            raise CommitError(f"{self.target.name}: not sent: {refused[0]}")  # nothing was applied
         output = self.conn.send_command(self.dialect.config_command, expect_string=self.dialect.config_prompt,
                                         strip_prompt=False, read_timeout=30)
         try:
@@ -157,9 +162,29 @@ class NetmikoDriver(Driver):
 
     def _send_lines(self, lines: list[str], sent_before: list[str]) -> str:
         """The one place config lines go to the device: each line's echo and the prompt after it
-        are awaited (netmiko cmd_verify) and the output matched against the dialect's errors."""
+        are awaited (netmiko cmd_verify) and the output matched against the dialect's errors.
+
+        A command that may stop and ask (`[Y/N]`, netops.render.prompts) is sent alone and its
+        answer only when the question really appears, so no later line is eaten as the answer.
+        """
+        output = ""
+        plain: list[str] = []
+        for step in push_steps(self.target.platform, lines):
+            if step.expect is None:
+                plain.append(step.command)
+                continue
+            output += self._send_plain(plain, sent_before)
+            sent_before = sent_before + plain
+            plain = []
+            output += self._send_answered(step, sent_before)
+            sent_before = sent_before + [step.command]
+        return output + self._send_plain(plain, sent_before)
+
+    def _send_plain(self, lines: list[str], sent_before: list[str]) -> str:
         from netmiko.exceptions import ConfigInvalidException
 
+        if not lines:
+            return ""
         try:
             return self.conn.send_config_set(lines, error_pattern=self.dialect.error_pattern,
                                              enter_config_mode=False, exit_config_mode=False,
@@ -168,6 +193,20 @@ class NetmikoDriver(Driver):
             applied = sent_before + _applied_before_error(lines, str(exc))
             raise CommitError(f"{self.target.name}: device rejected the change: {_first_line(exc)}",
                               applied) from None
+
+    def _send_answered(self, step: Step, sent_before: list[str]) -> str:
+        """Send a command that may ask a question; answer it only if it is asked."""
+        assert step.expect is not None and step.answer is not None
+        prompt = self.dialect.config_prompt
+        out = self.conn.send_command(step.command, expect_string=f"(?:{step.expect})|(?:{prompt})",
+                                     strip_prompt=False, strip_command=False, read_timeout=self.target.timeout)
+        if re.search(step.expect, out):
+            out += self.conn.send_command(step.answer, expect_string=prompt, strip_prompt=False,
+                                          strip_command=False, read_timeout=self.target.timeout)
+        if re.search(self.dialect.error_pattern, out, flags=re.M):
+            raise CommitError(f"{self.target.name}: device rejected the change: {step.command}: "
+                              f"{out.strip().splitlines()[-1] if out.strip() else ''}", sent_before)
+        return out
 
     def _leave_config_mode(self) -> None:
         """Back to the top level, whatever view an error left the session in.
