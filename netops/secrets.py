@@ -28,7 +28,7 @@ def secrets_file_path(configured: str | None, env: Mapping[str, str] | None = No
     if not raw:
         from netops import configfile
 
-        from_config = configfile.current().secrets_file if configfile.config_path(env) else None
+        from_config = configfile.current().secrets_file if configfile.config_path() else None
         raw = str(from_config) if from_config else configured
     return Path(os.path.expanduser(raw)) if raw else None
 

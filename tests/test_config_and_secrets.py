@@ -164,3 +164,15 @@ def test_relative_file_reference_uses_systemd_credentials(tmp_path):
 def test_bad_file_references_are_refused(value):
     with pytest.raises(ValueError):
         SecretRef.model_validate(value)
+
+
+def test_secrets_file_env_over_config_over_inventory(config, tmp_path, monkeypatch):
+    from netops.secrets import secrets_file_path
+
+    config("secrets_file: /etc/netops/secrets.yaml\n")
+    assert secrets_file_path("~/from-inventory.yaml") == Path("/etc/netops/secrets.yaml")
+    monkeypatch.setenv("NETOPS_SECRETS_FILE", str(tmp_path / "env.yaml"))
+    assert secrets_file_path("~/from-inventory.yaml") == tmp_path / "env.yaml"
+    monkeypatch.delenv("NETOPS_SECRETS_FILE")
+    config("{}\n")
+    assert secrets_file_path("/srv/inventory-secrets.yaml") == Path("/srv/inventory-secrets.yaml")
