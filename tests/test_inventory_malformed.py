@@ -255,6 +255,11 @@ CASES = [
         ("types.yaml", "    model: S5735\n    platform: huawei_vrp", "    model: S5735\n    platform: frr"),
         ("devices.yaml", "    position: 2\n", "    position: 2\n    data: {banner: who?}\n")],
      None, None, "devices.yaml", "who?", "devices[ex-sw].data.banner", "'?' is a keystroke on frr"),
+    ("question-mark-csv-village-description", [
+        ("villages.csv", "uplink,gateway\n", "uplink,gateway,description\n"),
+        ("villages.csv", ",10.21.1.254\nv2", ",10.21.1.254,who?\nv2"),
+        ("villages.csv", "0/0/4,10.21.1.254", "0/0/4,10.21.1.254,ok")], None, None, "villages.csv", 2,
+     "devices[v1].description", "'?' is a keystroke on huawei_vrp"),
     ("question-mark-flow-on-vrp-firewall", "network.yaml", "    ports: [443]\n",
      "    ports: [443]\n    description: web?\n", "network.yaml", "web?", "flows[web-out].description",
      "'?' is a keystroke on huawei_vrp"),
