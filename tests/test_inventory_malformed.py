@@ -269,6 +269,8 @@ CASES = [
     ("merge-key-then-own-duplicate", "devices.yaml", "    position: 10\n",
      "    <<: {position: 5}\n    position: 10\n    position: 11\n", "devices.yaml", "position: 11", "devices.3.position",
      "duplicate key 'position'"),
+    ("yaml-nul-character", "devices.yaml", "    position: 10\n", "    position: 10\x00\n", "devices.yaml",
+     "position: 10\x00", "", "invalid YAML: character U+0000 is not allowed"),
     ("recursive-alias", "links.yaml", "villages_csv", "lab: &loop {snmp: *loop}\nvillages_csv", "links.yaml",
      "lab: &loop", "", "recursive alias"),
     ("unsupported-tag", "links.yaml", "villages_csv", "lab: !!python/object:os.system {}\nvillages_csv", "links.yaml",

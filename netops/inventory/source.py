@@ -331,6 +331,10 @@ def read_yaml(path: Path, label: str, inside: Path | None = None,
         line = mark.line + 1 if mark else 0
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         return None, {}, [Problem(label, line, "", f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: place it
+        line = text.count("\n", 0, exc.position) + 1
+        return None, {}, [Problem(label, line, "", f"invalid YAML: character U+{exc.character:04X} "
+                                                   f"is not allowed ({exc.reason})")]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(label, 0, "", f"invalid YAML: {exc}")]
     finally:
