@@ -196,6 +196,10 @@ CASES = [
     ("multi-zone-port-cabled-into-other-zone", "links.yaml", "villages_csv",
      "  - a: ex-sw:GigabitEthernet0/0/5\n    b: fw:GigabitEthernet0/0/2\n    media: cat6\nvillages_csv", "links.yaml", 8,
      "links[2]", "fw:GigabitEthernet0/0/2 is in zone 'internet' but its cable leads into zone 'extranet'"),
+    ("multi-zone-configured-port-without-zone", "devices.yaml", "        addresses: [198.51.100.2/30]\n",
+     "        addresses: [198.51.100.2/30]\n      - name: GigabitEthernet0/0/3\n        description: spare uplink\n",
+     "devices.yaml", "GigabitEthernet0/0/3", "devices[fw].interfaces[GigabitEthernet0/0/3].zone",
+     "'fw' stands in zones extranet, internet: each port it configures must name its zone"),
     ("firewall-in-intranet-and-extranet", [
         ("devices.yaml", "    zones: [extranet, internet]\n", "    zones: [intranet, extranet]\n"),
         ("devices.yaml", "        zone: internet\n", "        zone: intranet\n")], None, None,
