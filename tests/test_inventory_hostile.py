@@ -85,7 +85,10 @@ def test_inventory_yaml_fifo_and_directory(mini):
 @pytest.mark.skipif(os.geteuid() != 0, reason="creating a device node needs root")
 def test_villages_csv_is_a_device_node(mini):
     (mini / "villages.csv").unlink()
-    os.mknod(mini / "villages.csv", 0o600 | 0o020000, os.makedev(1, 5))  # a character device like /dev/zero
+    try:
+        os.mknod(mini / "villages.csv", 0o600 | 0o020000, os.makedev(1, 5))  # a character device like /dev/zero
+    except PermissionError:
+        pytest.skip("this container may not create device nodes (no CAP_MKNOD)")
     code, out = _validate(mini)
     assert code == 2 and "villages CSV mini/villages.csv is a character device, expected a regular file" in out
 
