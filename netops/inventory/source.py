@@ -197,6 +197,7 @@ MAX_ALIASED = 100_000  # values reached through aliases beyond the file's own co
 MAX_INT_DIGITS = 18  # every integer of the model fits (a 5,000-digit one would stop Python's int())
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE, _INT = (_TAG + t for t in ("str", "map", "seq", "merge", "int"))
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
 
 
 class _Refuse(Exception):
@@ -254,11 +255,11 @@ class _Builder:
         if node.tag == _STR:
             return node.value
         digits = len(node.value.lstrip("+-").replace("_", ""))
-        constructor = self.loader.yaml_constructors.get(node.tag)
+        constructor = self.loader.yaml_constructors.get(node.tag) if node.tag in _SCALAR_TAGS else None
         if node.tag == _INT and digits > MAX_INT_DIGITS:
             message = f"an integer of {digits:,} digits is too large (at most {MAX_INT_DIGITS} digits)"
         elif constructor is None:
-            message = f"YAML tag {node.tag} is not supported here"
+            message = f"YAML tag {node.tag.replace(_TAG, '!!')} is not supported here"
         else:
             try:
                 return constructor(self.loader, node)
@@ -331,6 +332,10 @@ def read_yaml(path: Path, label: str, inside: Path | None = None,
         line = mark.line + 1 if mark else 0
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         return None, {}, [Problem(label, line, "", f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: place it
+        line = text.count("\n", 0, exc.position) + 1
+        return None, {}, [Problem(label, line, "", f"invalid YAML: character U+{exc.character:04X} "
+                                                   f"is not allowed ({exc.reason})")]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(label, 0, "", f"invalid YAML: {exc}")]
     finally:

@@ -358,7 +358,13 @@ def check_zones_of_devices(inv: Inventory, loc: Locator) -> Iterator[Problem]:
 
 
 def _boundary_zones(inv: Inventory, loc: Locator, d: Device) -> Iterator[Problem]:
-    """A device in several zones joins them: it must be the kind of device their isolation allows."""
+    """A device in several zones joins them: it must be the kind of device their isolation allows,
+    and each port it configures says which zone it is in (addressed ports: check_addresses)."""
+    for intf in d.interfaces:
+        if intf.zone is None and not intf.addresses and (intf.mode or intf.vlan or intf.vlans or intf.description):
+            yield loc.problem(loc.interface(d.name, intf.name, "zone"),
+                              f"'{d.name}' stands in zones {', '.join(d.zones)}: each port it configures must "
+                              "name its zone (zone: ...)")
     for zone in dict.fromkeys(d.zones):
         z = inv.zones.get(zone)
         others = ", ".join(f"'{o}'" for o in dict.fromkeys(d.zones) if o != zone)
