@@ -187,8 +187,8 @@ MAX_BYTES = 64 * 1024 * 1024  # a running configuration is kilobytes; anything t
 
 
 def read_file(path: str) -> tuple[bytes | None, float | None, str | None]:
-    """(bytes, mtime, error) of a regular file; FIFOs, devices and directories are refused, not opened
-    for reading (a FIFO would block the audit forever)."""
+    """(bytes, mtime, error) of a regular file; FIFOs, devices and directories are refused, never
+    read (opened non-blocking: a FIFO would otherwise block the audit forever)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -199,8 +199,13 @@ def read_file(path: str) -> tuple[bytes | None, float | None, str | None]:
             return None, st.st_mtime, f"{path} is not a regular file"
         if st.st_size > MAX_BYTES:
             return None, st.st_mtime, f"{path} is {st.st_size} bytes, more than {MAX_BYTES} (not a configuration)"
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(MAX_BYTES + 1), st.st_mtime, None
+        chunks = [os.read(fd, st.st_size + 1)]
+        while chunks[-1] and sum(map(len, chunks)) <= MAX_BYTES:
+            chunks.append(os.read(fd, 65536))
+        data = b"".join(chunks)
+        if len(data) > MAX_BYTES:
+            return None, st.st_mtime, f"{path} grew beyond {MAX_BYTES} bytes while read"
+        return data, st.st_mtime, None
     except OSError as exc:
         return None, None, f"cannot read {path}: {exc.strerror}"
     finally:
@@ -256,30 +261,27 @@ def choose(device: str, platform: str, cands: list[Candidate]) -> tuple[LoadedCo
     epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     newest = max((c.when or epoch) for c in cands)
     top = sorted((c for c in cands if (c.when or epoch) == newest), key=lambda c: c.shown)
-    contents = {c.sha256 for c in top}
-    entries: list[dict[str, Any]] = []
-    if len(contents) > 1:
+    if len({c.sha256 for c in top}) > 1:
         names = ", ".join(f"{c.shown} ({(c.sha256 or 'unreadable')[:12]})" for c in top)
         problem = (f"ambiguous evidence: {len(top)} candidates of equal rank ({_iso(newest)} by "
                    f"{top[0].ranked_by}) differ: {names}")
-        for c in cands:
-            entries.append(_entry(c, False, "ambiguous: equal rank, different content" if c in top
-                                  else f"older than {_iso(newest)}"))
-        first = top[0]
-        return LoadedConfig(device, ", ".join(c.shown for c in top), first.sha256 or "", 0, _iso(newest), None,
+        entries = [_entry(c, False, "ambiguous: equal rank, different content" if any(c is t for t in top)
+                          else f"older than {_iso(newest)}") for c in cands]
+        return LoadedConfig(device, ", ".join(c.shown for c in top), top[0].sha256 or "", 0, _iso(newest), None,
                             problem), entries
     chosen = top[0]
+    entries = []
     for c in cands:
         if c is chosen:
-            entries.append(_entry(c, True, f"newest ({RULE.split(':')[0]})"))
-        elif c in top:
+            entries.append(_entry(c, True, "newest candidate"))
+        elif any(c is t for t in top):
             entries.append(_entry(c, False, f"same content as {chosen.shown}"))
         else:
             entries.append(_entry(c, False, f"older ({_iso(c.when)}) than {chosen.shown} ({_iso(newest)})"))
     if chosen.data is None:
         loaded = LoadedConfig(device, chosen.shown, "", 0, _iso(chosen.when), None, chosen.error or "unreadable")
     else:
-        loaded = load_config(device, platform, str(chosen.path), chosen.data, _iso(chosen.when))
+        loaded = load_config(device, platform, str(chosen.path), chosen.data, _iso(chosen.when), chosen.sha256)
     loaded.commit, loaded.ranked_by, loaded.notes = chosen.commit, chosen.ranked_by, chosen.notes
     return loaded, entries
 

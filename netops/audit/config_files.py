@@ -41,9 +41,11 @@ def decode(data: bytes) -> str | None:
             return None
 
 
-def load_config(device: str, platform: str, path: str, data: bytes, observed_at: str) -> LoadedConfig:
-    """Hash, decode, vet and parse one file's bytes; problems are recorded, never raised."""
-    digest = hashlib.sha256(data).hexdigest()
+def load_config(device: str, platform: str, path: str, data: bytes, observed_at: str,
+                digest: str | None = None) -> LoadedConfig:
+    """Hash (unless the digest is given), decode, vet and parse one file's bytes; problems are
+    recorded, never raised."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     loaded = LoadedConfig(device, path, digest, len(data), observed_at, None)
     text = decode(data)
     if text is None:

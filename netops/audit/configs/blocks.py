@@ -27,7 +27,7 @@ def _index(prefixes: tuple[Prefix, ...]) -> dict[str, tuple[Prefix, ...]]:
 
 def _match(index: dict[str, tuple[Prefix, ...]], words: list[str]) -> bool:
     for p in index.get(words[0], ()) if words else ():
-        if tuple(words[:len(p)]) == p:
+        if len(p) == 1 or tuple(words[:len(p)]) == p:
             return True
     return False
 
@@ -46,10 +46,17 @@ class BlockSpec:
     _g: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        heads = [(p, kind) for kind, prefixes in self.blocks.items() for p in prefixes]
         self._g.update(globals=_index(self.globals_), enters=_index(self.enters),
-                       blocks={k: _index(v) for k, v in self.blocks.items()},
+                       kinds={w: tuple((p, k) for p, k in heads if p[0] == w) for w in {p[0] for p, _ in heads}},
                        owns={k: _index(v) for k, v in self.owns.items()},
-                       scoped={k: _index(v) for k, v in self.scoped.items()})
+                       scoped={k: _index(v) for k, v in self.scoped.items()},
+                       first={p[0] for p in self.globals_} | {p[0] for p, _ in heads},
+                       own_first={p[0] for prefixes in self.owns.values() for p in prefixes})
+
+    def relevant(self, words: list[str]) -> bool:
+        """Whether the first word can start a global command or a block head at all (the fast path)."""
+        return bool(words) and words[0] in self._g["first"]
 
     def is_global(self, words: list[str]) -> bool:
         return _match(self._g["globals"], words)
@@ -59,8 +66,8 @@ class BlockSpec:
         return self.is_global(words) and not _match(self._g["enters"], words) and self.kind(words) is None
 
     def kind(self, words: list[str]) -> str | None:
-        for kind, index in self._g["blocks"].items():
-            if _match(index, words):
+        for p, kind in self._g["kinds"].get(words[0], ()) if words else ():
+            if len(p) == 1 or tuple(words[:len(p)]) == p:
                 return kind
         return None
 
@@ -82,49 +89,67 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
     """The top-level nodes as the device applies them, a note per line moved, and where the
     device stops applying the file: after a relocated line the CLI stands at the global level,
     where the block's own `exit` (FRR) or `quit` (VRP) leaves configuration mode, so FRR 8.4
-    applies nothing after it (tests/test_audit_frr_placement.py)."""
+    applies nothing after it (tests/test_audit_frr_placement.py).
+
+    Hot path (10,000 files in the audit's budget): lines are classified only when they could
+    matter (a closer, a possible unindented child, a block's children)."""
     out: list[Node] = []
     notes: list[str] = []
     ended: Node | None = None
+    first, own_first, kind_first = spec._g["first"], spec._g["own_first"], spec._g["kinds"]
     open_block: Node | None = None
-    open_kind: str | None = None
-    at_global = True
+    open_at = 0
+    prev: Node | None = None
+    prev_moved = False
     for node in nodes:
         words = node.words
         if not words:
             continue
-        if len(words) == 1 and words[0] in spec.closers:
-            if at_global and words[0] in spec.leave and ended is None:
+        w0 = words[0]
+        if len(words) == 1 and w0 in spec.closers:
+            if ended is None and w0 in spec.leave and _at_global(prev, prev_moved, spec):
                 ended = node
                 notes.append(f"line {node.number}: `{node.text}` at the global level leaves configuration mode: "
                              "the device applies nothing after it")
-            open_block = open_kind = None
-            at_global = True
+            open_block, prev, prev_moved = None, None, False
             continue
-        kind = spec.kind(words)
-        if kind is None and open_block is not None and not spec.is_global(words):
-            target = _owner(open_block, open_kind, words, spec)
+        if open_block is not None and w0 in own_first:
+            target = _orphan_owner(open_block, out, open_at, words, spec)
             if target is not None:
                 target.children.append(node)
                 notes.append(f"line {node.number}: `{node.text}` is not indented but follows `{target.text}` "
                              f"(line {target.number}): the device applies it there")
                 continue
         out.append(node)
-        moved = _hoist(node, kind, spec, notes) if node.children else []
-        out += moved
+        moved: list[Node] = []
+        if node.children:
+            moved = _hoist(node, spec.kind(words) if w0 in first else None, spec, notes)
+            out += moved
+        prev, prev_moved = node, bool(moved)
         if moved:
-            open_block = open_kind = None
-            at_global = True  # the relocated line left the CLI at the global level
-        elif kind is not None or node.children:
-            open_block, open_kind = (node, kind) if kind is not None else (None, None)
-            at_global = False
-        elif spec.one_liner(words):
-            open_block = open_kind = None
-            at_global = True
-        else:
-            at_global = False  # a line netops does not know may have opened a view
-    out.sort(key=lambda n: n.number)
+            open_block = None  # the relocated line left the CLI at the global level
+        elif node.children or (w0 in kind_first and spec.kind(words) is not None):
+            open_block, open_at = node, len(out)
+    if notes:
+        out.sort(key=lambda n: n.number)
     return Placement(out, notes, ended)
+
+
+def _at_global(prev: Node | None, prev_moved: bool, spec: BlockSpec) -> bool:
+    """Whether the CLI stands at the global level after `prev` (None: the start, or just after a closer)."""
+    if prev is None or prev_moved:
+        return True
+    return not prev.children and spec.relevant(prev.words) and spec.one_liner(prev.words)
+
+
+def _orphan_owner(block: Node, out: list[Node], open_at: int, words: list[str], spec: BlockSpec) -> Node | None:
+    """The open block that takes this unindented line, unless it is a global command or a global
+    command typed since the block opened returned the CLI to the global view."""
+    if spec.relevant(words) and (spec.is_global(words) or spec.kind(words) is not None):
+        return None
+    if any(not n.children and spec.relevant(n.words) and spec.one_liner(n.words) for n in out[open_at:]):
+        return None
+    return _owner(block, spec.kind(block.words), words, spec)
 
 
 def stop_here(config, placed: Placement) -> None:  # type: ignore[no-untyped-def]
@@ -150,22 +175,27 @@ def _owner(block: Node, kind: str | None, words: list[str], spec: BlockSpec) -> 
 
 
 def _hoist(parent: Node, kind: str | None, spec: BlockSpec, notes: list[str]) -> list[Node]:
-    """Take global commands out of `parent` (at any depth); return them in order."""
+    """Take global commands out of `parent` (at any depth); return them in order (hot path)."""
+    first = spec._g["first"]
     moved: list[Node] = []
-    keep: list[Node] = []
-    for child in parent.children:
+    keep: list[Node] | None = None
+    for i, child in enumerate(parent.children):
         words = child.words
-        if spec.is_global(words) and not spec.allows(kind, words):
+        if words[0] in first and spec.is_global(words) and not spec.allows(kind, words):
             notes.append(f"line {child.number}: `{child.text}` stands under `{parent.text}` (line {parent.number}), "
                          "where it is not a command of that view: the device applies it globally")
+            if keep is None:
+                keep = parent.children[:i]
             moved.append(child)
             if child.children:
                 moved += _hoist(child, spec.kind(words), spec, notes)
             continue
-        keep.append(child)
+        if keep is not None:
+            keep.append(child)
         if child.children:
-            moved += _hoist(child, spec.kind(words) or kind, spec, notes)
-    parent.children = keep
+            moved += _hoist(child, (spec.kind(words) if words[0] in first else None) or kind, spec, notes)
+    if keep is not None:
+        parent.children = keep
     return moved
 
 

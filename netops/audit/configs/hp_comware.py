@@ -17,5 +17,6 @@ def parse(text: str) -> ParsedConfig:
     vrp_family.interfaces(nodes, config)
     vrp_family.globals_(nodes, config, ("line vty", "user-interface vty"), comware=True)
     vrp_family.default_v3(config.snmp)
-    vrp_family.nat(nodes, config)
+    if "nat" in text:
+        vrp_family.nat(nodes, config)
     return config

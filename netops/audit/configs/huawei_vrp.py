@@ -20,6 +20,8 @@ PREDEFINED = {
     "icmp": [Service("icmp")], "ping": [Service("icmp")], "any": [],
 }
 _ZONE_ALIASES = ("trust", "untrust", "dmz", "local")
+_RULE_WORDS = {"source-zone", "destination-zone", "source-address", "destination-address", "action"}
+_FIREWALL_HEADS = {"firewall", "ip", "security-policy", "rule", "add"} | _RULE_WORDS
 
 
 def parse(text: str) -> ParsedConfig:
@@ -32,7 +34,8 @@ def parse(text: str) -> ParsedConfig:
     vrp_family.globals_(nodes, config, ("user-interface vty",))
     vrp_family.default_v3(config.snmp)
     _firewall(nodes, config)
-    vrp_family.nat(nodes, config)
+    if "nat" in text:
+        vrp_family.nat(nodes, config)
     return config
 
 
@@ -42,6 +45,8 @@ def _firewall(nodes: list[Node], config: ParsedConfig) -> None:
     policies: list[Node] = []
     for node in nodes:
         w = node.words
+        if w[0] not in _FIREWALL_HEADS:
+            continue  # hot path: most lines of a switch are not firewall lines
         if w[:2] == ["firewall", "zone"] and len(w) >= 3:
             name = w[3] if w[2] == "name" and len(w) >= 4 else w[2]
             zone = config.security_zones.setdefault(name, [])
@@ -52,8 +57,7 @@ def _firewall(nodes: list[Node], config: ParsedConfig) -> None:
             service_sets[w[2]] = _service_set(node.children)
         elif w == ["security-policy"]:
             policies.append(node)  # several blocks add up, as on the device
-        elif w[:1] in (["source-zone"], ["destination-zone"], ["source-address"], ["destination-address"],
-                       ["action"]) or w[:2] in (["rule", "name"], ["add", "interface"]):
+        elif w[0] in _RULE_WORDS or w[:2] in (["rule", "name"], ["add", "interface"]):
             config.cannot_place("firewall", node.line, "a firewall rule or zone line outside any policy or zone")
     if not policies:
         return

@@ -19,14 +19,11 @@ class Node:
     text: str
     number: int
     children: list["Node"] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # text.split(), computed once by parse_tree (read many times)
 
     @property
     def line(self) -> Line:
         return Line(self.number, self.text)
-
-    @property
-    def words(self) -> list[str]:
-        return self.text.split()
 
 
 def parse_tree(text: str, separators: str = "#!") -> tuple[list[Node], int]:
@@ -46,7 +43,7 @@ def parse_tree(text: str, separators: str = "#!") -> tuple[list[Node], int]:
         while indents[-1] >= indent:
             indents.pop()
             parents.pop()
-        node = Node(stripped, number, [])
+        node = Node(stripped, number, [], stripped.split())
         parents[-1].append(node)
         indents.append(indent)
         parents.append(node.children)
@@ -107,7 +104,7 @@ def read_interface(node: Node, intf: InterfaceConfig) -> None:
     """`ip address A MASK` (IOS, VRP, Comware) or `ip address A/LEN` (FRR), and `shutdown`."""
     for child in node.children:
         w = child.words
-        if w[:2] == ["ip", "address"] and len(w) >= 3:
+        if w[0] == "ip" and len(w) >= 3 and w[1] == "address":
             mask = w[3] if len(w) >= 4 and "/" not in w[2] else None
             addr = interface_address(w[2], mask)
             if addr is not None:

@@ -85,16 +85,15 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
     snmp = SnmpState(False)
     for node in nodes:
         words = node.words
-        if not words:
-            continue
         head = words[0]
         undo = head == "undo"
         w = words[1:] if undo else words
         if not w:
             continue
-        if head == "sysname" and len(words) > 1:
-            config.hostname = words[1]
-        elif w[:2] == ["ip", "route-static"]:
+        h = w[0]  # dispatch on the first word: this loop runs over every line of 10,000 files
+        if h == "sysname" and not undo and len(w) > 1:
+            config.hostname = w[1]
+        elif h == "ip" and len(w) > 1 and w[1] == "route-static":
             if undo:
                 continue  # removing a route adds no path
             route = static_route(words, node.line)
@@ -102,24 +101,26 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
                 config.cannot_place("route", node.line, "a static route netops cannot read")
             else:
                 config.routes.append(route)
-        elif w[:2] == ["ipv6", "route-static"] and not undo:
+        elif h == "ip" and len(w) > 1 and w[1] in ("http", "https"):
+            _http(w, not undo, node.line, switches)
+        elif h == "ipv6" and len(w) > 1 and w[1] == "route-static" and not undo:
             config.cannot_place("route", node.line, "IPv6 static route: the zones declare IPv4 prefixes only")
-        elif head in DYNAMIC:
+        elif h in DYNAMIC and not undo:
             config.dynamic_routing.append(node.line)
-        elif words[:2] == ["info-center", "loghost"]:
-            rest = words[2:]
+        elif h == "info-center" and not undo and len(w) > 1 and w[1] == "loghost":
+            rest = w[2:]
             if rest[:1] == ["vpn-instance"]:
                 rest = rest[2:]
             ip = ipv4(rest[0]) if rest else None
             if ip is not None:
                 config.loghosts.append((ip, node.line))
-        elif w[0] == "telnet":
+        elif h == "telnet":
             _telnet(w[1:], not undo, node.line, switches, config, comware)
-        elif w[0] == "http" or w[:2] in (["ip", "http"], ["ip", "https"]):
+        elif h == "http":
             _http(w, not undo, node.line, switches)
-        elif w[0] == "snmp-agent":
+        elif h == "snmp-agent":
             _snmp_line(w, undo, node.line, snmp, config)
-        elif node.text.startswith(vty_heads):
+        elif h in ("user-interface", "line") and node.text.startswith(vty_heads):
             vty_blocks += 1
             protocols = [c for c in node.children if c.words[:2] == ["protocol", "inbound"]]
             vty_telnet += [c.line for c in protocols if c.words[2:3] in (["telnet"], ["all"])]
