@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from netops.inventory.model import Device, Inventory
+from netops.inventory.monitoring_model import duration_seconds
 from netops.monitoring import render_file_sd, snmp_relabel, target_labels
 from netops.stack.alertmanager import TEMPLATE, Secret, alertmanager_config, placeholder
 from netops.stack.plan import (
@@ -84,19 +85,13 @@ def scrape_timeout(zp: ZonePlan, devices: list[Device]) -> float:
     return worst + 1
 
 
-def _seconds(text: str) -> float:
-    from netops.inventory.monitoring_model import duration_seconds
-
-    return duration_seconds(text)
-
-
 def prometheus_config(zp: ZonePlan, shard: int, devices: list[Device], hosts: dict[str, str]) -> dict:
     interval = zp.stack.scrape_interval
-    timeout = min(scrape_timeout(zp, devices), _seconds(interval))
+    timeout = min(scrape_timeout(zp, devices), duration_seconds(interval))
     exporter = hosts["exporter"]
     return {
         "global": {"scrape_interval": interval, "scrape_timeout": f"{timeout:g}s",
-                   "evaluation_interval": interval if _seconds(interval) <= 60 else "60s",
+                   "evaluation_interval": interval if duration_seconds(interval) <= 60 else "60s",
                    "external_labels": {"zone": zp.zone, "shard": str(shard)}},
         "rule_files": ["../rules/*.yml"],
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [hosts["alertmanager"]]}]}]},

@@ -224,3 +224,11 @@ def test_secrets_stay_references(planned):
     text = "\n".join(p.read_text() for p in planned.rglob("*") if p.is_file())
     assert "<secret:wecom-extranet-secret>" in text
     assert "env: NETOPS_PHONE_DUTY_INTRANET" in text
+
+
+def test_an_sms_route_without_a_phone_is_refused(tmp_path):
+    def change(doc):
+        doc["notify"]["routes"][0]["people"] = []
+    result = _plan_cli(_inventory_with(tmp_path, change), tmp_path / "out")
+    assert result.exit_code == 2
+    assert "none of the route's people has a phone: nobody would be told" in result.output
