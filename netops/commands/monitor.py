@@ -137,7 +137,8 @@ def plan_cmd(
         secret = resolver.resolve
     written = []
     for zp in result.zones:
-        files = zone_files(inv, zp, lab=lab, bind=bind, trap_port=trap_port, secret=secret)
+        federated = [other for other in result.zones if zp.zone in other.federate_to]
+        files = zone_files(inv, zp, lab=lab, bind=bind, trap_port=trap_port, secret=secret, federated=federated)
         for rel, text in files.items():
             path = out / zp.zone / rel
             _write(path, text)
