@@ -66,11 +66,11 @@ def main() -> int:
     total = sum(s["devices"] for z in plan["zones"] for s in z["shards"])
     shards = [(s["devices"], z["zone"], s["shard"]) for z in plan["zones"] for s in z["shards"]]
     devices, zone, shard = max(shards)
-    config = out / zone / "exporter" / f"shard-{shard}.yml"
+    config = out / zone / "exporter" / f"shard-{shard}.json"
     port = free_port()
     started = time.perf_counter()
     proc = subprocess.Popen([NETOPS, "exporter", "--config", str(config), "--listen", f"127.0.0.1:{port}",
-                             "--log-level", "warning"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--log-level", "warning"], cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         while True:
             try:

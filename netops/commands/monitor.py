@@ -74,7 +74,11 @@ def prometheus_config_cmd(
     evaluation_interval: str = typer.Option("60s", "--evaluation-interval"),
     json_out: bool = JsonOption,
 ) -> None:
-    """prometheus.yml scraping every device through the exporter (snmp_exporter multi-target style)."""
+    """prometheus.yml scraping every device through the exporter (snmp_exporter multi-target style).
+
+    --shards splits by device hash and ignores zones: for a network of several zones use
+    `netops monitor plan` (one stack per zone, shards of whole towns).
+    """
     options = PrometheusOptions(
         exporters=list(exporter), shards=shards, targets_files=list(targets_file), rule_files=list(rules),
         scrape_interval=scrape_interval, scrape_timeout=scrape_timeout, evaluation_interval=evaluation_interval,
@@ -133,7 +137,8 @@ def plan_cmd(
         secret = resolver.resolve
     written = []
     for zp in result.zones:
-        files = zone_files(inv, zp, lab=lab, bind=bind, trap_port=trap_port, secret=secret)
+        federated = [other for other in result.zones if zp.zone in other.federate_to]
+        files = zone_files(inv, zp, lab=lab, bind=bind, trap_port=trap_port, secret=secret, federated=federated)
         for rel, text in files.items():
             path = out / zp.zone / rel
             _write(path, text)

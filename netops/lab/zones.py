@@ -138,6 +138,19 @@ def _wait_tcp(zone: Zone, port: int, name: str, timeout: float) -> None:
     raise ZoneLabError(f"{zone.name}: {name} not listening on port {port} after {timeout} s")
 
 
+def _wait_log(zone: Zone, name: str, text: str, timeout: float) -> None:
+    log = zone.directory / f"{name}.log"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = log.read_text(errors="replace") if log.exists() else ""
+        if text in content:
+            return
+        if not procs.alive(zone.pids[name]):
+            raise ZoneLabError(f"{zone.name}: {name} exited:\n{content[-1500:]}")
+        time.sleep(0.2)
+    raise ZoneLabError(f"{zone.name}: {name} not ready after {timeout} s")
+
+
 def _address_plan(inventory: Path, zones: dict[str, list[str]]) -> dict[str, tuple[str, str, dict[str, str], int]]:
     from netops.inventory import load_inventory
 
@@ -204,6 +217,7 @@ def up(inventory: Path, root: Path, zone_devices: dict[str, list[str]] | None = 
             for name, port in (("sms-gateway", GATEWAY_PORT), ("alertmanager", 9093), ("relay", 9095),
                                ("exporter", 9117), ("prometheus", 9090)):
                 _wait_tcp(zone, port, name, timeout)
+            _wait_log(zone, "traps", "trap receiver for zone", timeout)  # UDP: its ready line
         return lab
     except BaseException:
         down(lab)

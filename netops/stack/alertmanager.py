@@ -71,6 +71,9 @@ def _receiver(inv: Inventory, route: NotifyRoute, index: int, relay: str, secret
             raise PlanError(f"notify.routes (zone {route.zone}): channel {name!r} belongs to zone {channel.zone};"
                             f" a notification from {route.zone} through it needs the path"
                             f" {route.zone} -> {channel.zone}, which the plan refuses")
+        if channel.kind == "sms" and not any(p.phone for p in people):
+            raise PlanError(f"notify.routes (zone {route.zone}): SMS channel {name!r} but none of the route's"
+                            " people has a phone: nobody would be told")
         if channel.kind in ("sms", "dingtalk"):
             receiver.setdefault("webhook_configs", []).append(
                 {"url": relay_url(channel, [p.name for p in people], relay), "send_resolved": True})

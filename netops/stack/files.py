@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from netops.inventory.model import Device, Inventory
+from netops.inventory.monitoring_model import duration_seconds
 from netops.monitoring import render_file_sd, snmp_relabel, target_labels
 from netops.stack.alertmanager import TEMPLATE, Secret, alertmanager_config, placeholder
 from netops.stack.plan import (
@@ -84,19 +85,13 @@ def scrape_timeout(zp: ZonePlan, devices: list[Device]) -> float:
     return worst + 1
 
 
-def _seconds(text: str) -> float:
-    from netops.inventory.monitoring_model import duration_seconds
-
-    return duration_seconds(text)
-
-
 def prometheus_config(zp: ZonePlan, shard: int, devices: list[Device], hosts: dict[str, str]) -> dict:
     interval = zp.stack.scrape_interval
-    timeout = min(scrape_timeout(zp, devices), _seconds(interval))
+    timeout = min(scrape_timeout(zp, devices), duration_seconds(interval))
     exporter = hosts["exporter"]
     return {
         "global": {"scrape_interval": interval, "scrape_timeout": f"{timeout:g}s",
-                   "evaluation_interval": interval if _seconds(interval) <= 60 else "60s",
+                   "evaluation_interval": interval if duration_seconds(interval) <= 60 else "60s",
                    "external_labels": {"zone": zp.zone, "shard": str(shard)}},
         "rule_files": ["../rules/*.yml"],
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [hosts["alertmanager"]]}]}]},
@@ -147,9 +142,24 @@ def trap_config(inv: Inventory, zp: ZonePlan, listen: str, alertmanager: str, la
     return config
 
 
+FEDERATED = ['{__name__=~"ALERTS|town:.+"}', 'up{job="netops_exporter"}']
+
+
+def federation_job(source: ZonePlan, bind: str | None = None) -> dict:
+    """A global view of another zone, only ever generated where the plan allowed it: its alerts,
+    per-town aggregates and exporter health, never raw device series."""
+    host = bind or source.collector
+    return {"job_name": f"federate-{source.zone}", "honor_labels": True, "metrics_path": "/federate",
+            "params": {"match[]": list(FEDERATED)},
+            "static_configs": [{"targets": [f"{host}:{PROMETHEUS_PORT + s.index}" for s in source.shards],
+                                "labels": {"federated_zone": source.zone}}]}
+
+
 def zone_files(inv: Inventory, zp: ZonePlan, lab: bool = False, bind: str | None = None,
-               trap_port: int | None = None, secret: Secret = placeholder) -> dict[str, str]:
-    """Every file of the zone's stack; `bind` overrides the collector address (e.g. a lab's)."""
+               trap_port: int | None = None, secret: Secret = placeholder,
+               federated: list[ZonePlan] | None = None) -> dict[str, str]:
+    """Every file of the zone's stack; `bind` overrides the collector address (e.g. a lab's);
+    `federated`: zones whose plan lets this zone's first Prometheus federate them."""
     host = bind or zp.collector
     am = f"{host}:{ALERTMANAGER_PORT}"
     relay = f"{host}:{RELAY_PORT}"
@@ -162,7 +172,10 @@ def zone_files(inv: Inventory, zp: ZonePlan, lab: bool = False, bind: str | None
         groups = [{"targets": [d.name], "labels": zone_labels(d, zp)} for d in shard.devices]
         files[f"targets/shard-{k}.json"] = render_file_sd(groups)
         files[f"exporter/shard-{k}.json"] = _json(exporter_config(inv, zp, shard.devices, lab))
-        files[f"prometheus/shard-{k}.yml"] = _yaml(prometheus_config(zp, k, shard.devices, hosts), zp.zone)
+        config = prometheus_config(zp, k, shard.devices, hosts)
+        if k == 0:
+            config["scrape_configs"] += [federation_job(source, bind) for source in federated or []]
+        files[f"prometheus/shard-{k}.yml"] = _yaml(config, zp.zone)
         shards.append({"shard": k, "groups": shard.groups, "devices": len(shard.devices),
                        "exporter": hosts["exporter"], "prometheus": f"{host}:{PROMETHEUS_PORT + k}"})
     for rule in sorted(RULES_DIR.glob("*.yml")):

@@ -224,3 +224,42 @@ def test_secrets_stay_references(planned):
     text = "\n".join(p.read_text() for p in planned.rglob("*") if p.is_file())
     assert "<secret:wecom-extranet-secret>" in text
     assert "env: NETOPS_PHONE_DUTY_INTRANET" in text
+
+
+def test_an_sms_route_without_a_phone_is_refused(tmp_path):
+    def change(doc):
+        doc["notify"]["routes"][0]["people"] = []
+    result = _plan_cli(_inventory_with(tmp_path, change), tmp_path / "out")
+    assert result.exit_code == 2
+    assert "none of the route's people has a phone: nobody would be told" in result.output
+
+
+@needs_promtool
+def test_allowed_federation_is_generated(tmp_path):
+    """Two zones whose policy allows it (firewall isolation and a flow for tcp/9090) federate:
+    here the Internet edge is given a collector and a flow, which the sample does not have."""
+    target = tmp_path / "inventory"
+    shutil.copytree(INVENTORY, target)
+    network = target / "network.yaml"
+    text = network.read_text().replace(
+        "  description: The Internet edge\n",
+        "  description: The Internet edge\n  services:\n    snmp_collectors:\n    - 198.51.100.12\n")
+    text = text.replace("- name: extranet-web-out\n", "- name: internet-federates-extranet\n  from_zone: internet\n"
+                        "  to_zone: extranet\n  protocol: tcp\n  ports:\n  - 9090\n- name: extranet-web-out\n")
+    network.write_text(text)
+    monitoring = target / "monitoring.yaml"
+    monitoring.write_text(monitoring.read_text().replace(
+        "      shard_by: town\n      shards: 2\n", "      shard_by: town\n      shards: 2\n      federate_to: [internet]\n"))
+    out = tmp_path / "out"
+    result = _plan_cli(target, out)
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((out / "internet" / "prometheus" / "shard-0.yml").read_text())
+    [job] = [j for j in config["scrape_configs"] if j["job_name"] == "federate-extranet"]
+    assert job["static_configs"][0]["targets"] == ["10.20.0.12:9090", "10.20.0.12:9091"]
+    assert job["metrics_path"] == "/federate"
+    for zone in ("intranet", "extranet", "stats"):  # nobody else federates anything
+        text = (out / zone / "prometheus" / "shard-0.yml").read_text()
+        assert "/federate" not in text
+    check = subprocess.run([PROMTOOL, "check", "config", str(out / "internet" / "prometheus" / "shard-0.yml")],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
