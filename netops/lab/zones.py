@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from netops.lab import netns, procs
+from netops.stack.plan import EXPORTER_PORT
 
 ZONE_DEVICES = {"intranet": ["in-ups-1", "in-core-1"], "extranet": ["ups-1", "env-1"], "stats": ["st-sw-1"]}
 GATEWAY_HOST = 250  # the stand-in SMS platform's host number in the zone's first prefix
@@ -215,7 +216,7 @@ def up(inventory: Path, root: Path, zone_devices: dict[str, list[str]] | None = 
             _start_zone(lab, zone, length)
         for zone in lab.zones.values():
             for name, port in (("sms-gateway", GATEWAY_PORT), ("alertmanager", 9093), ("relay", 9095),
-                               ("exporter", 9117), ("prometheus", 9090)):
+                               ("exporter", EXPORTER_PORT), ("prometheus", 9090)):
                 _wait_tcp(zone, port, name, timeout)
             _wait_log(zone, "traps", "trap receiver for zone", timeout)  # UDP: its ready line
         return lab
@@ -246,7 +247,7 @@ def _start_zone(lab: ZoneLab, zone: Zone, length: int) -> None:
     _start(zone, "traps", [*netops, "monitor", "traps", "-c", str(plan / "traps.json")], env, lab.root)
     # the exporter reads only its compact config: run where no ./inventory directory is found
     _start(zone, "exporter", [*netops, "exporter", "--config", str(plan / "exporter" / "shard-0.json"),
-                              "--listen", f"{zone.collector}:9117", "--audit-state",
+                              "--listen", f"{zone.collector}:{EXPORTER_PORT}", "--audit-state",
                               str(zone.directory / "no-audit.json")], env, zone.directory)
     _start(zone, "prometheus", ["prometheus", f"--config.file={plan}/prometheus/shard-0.yml",
                                 f"--storage.tsdb.path={zone.directory}/prom-data",
@@ -270,7 +271,7 @@ def connect_attempts(lab: ZoneLab, from_zone: str, to_zone: str) -> list[tuple[s
     """From a process in `from_zone`, try TCP to every address and port of `to_zone`'s stack."""
     target = lab.zones[to_zone]
     addresses = [target.collector, target.gateway, *target.addresses.values()]
-    ports = [9090, 9093, 9095, 9117, GATEWAY_PORT, 22, 443]
+    ports = [9090, 9093, 9095, EXPORTER_PORT, GATEWAY_PORT, 22, 443]
     script = (
         "import json, socket, sys\n"
         "out = []\n"

@@ -30,6 +30,7 @@ from netops.stack.plan import (
     RELAY_PORT,
     ZonePlan,
     monitoring_zone,
+    shard_port,
 )
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "monitors" / "rules"
@@ -151,7 +152,7 @@ def federation_job(source: ZonePlan, bind: str | None = None) -> dict:
     host = bind or source.collector
     return {"job_name": f"federate-{source.zone}", "honor_labels": True, "metrics_path": "/federate",
             "params": {"match[]": list(FEDERATED)},
-            "static_configs": [{"targets": [f"{host}:{PROMETHEUS_PORT + s.index}" for s in source.shards],
+            "static_configs": [{"targets": [f"{host}:{shard_port(PROMETHEUS_PORT, s.index)}" for s in source.shards],
                                 "labels": {"federated_zone": source.zone}}]}
 
 
@@ -168,7 +169,7 @@ def zone_files(inv: Inventory, zp: ZonePlan, lab: bool = False, bind: str | None
     shards = []
     for shard in zp.shards:
         k = shard.index
-        hosts = {"exporter": f"{host}:{EXPORTER_PORT + k}", "alertmanager": am}
+        hosts = {"exporter": f"{host}:{shard_port(EXPORTER_PORT, k)}", "alertmanager": am}
         groups = [{"targets": [d.name], "labels": zone_labels(d, zp)} for d in shard.devices]
         files[f"targets/shard-{k}.json"] = render_file_sd(groups)
         files[f"exporter/shard-{k}.json"] = _json(exporter_config(inv, zp, shard.devices, lab))
@@ -177,7 +178,7 @@ def zone_files(inv: Inventory, zp: ZonePlan, lab: bool = False, bind: str | None
             config["scrape_configs"] += [federation_job(source, bind) for source in federated or []]
         files[f"prometheus/shard-{k}.yml"] = _yaml(config, zp.zone)
         shards.append({"shard": k, "groups": shard.groups, "devices": len(shard.devices),
-                       "exporter": hosts["exporter"], "prometheus": f"{host}:{PROMETHEUS_PORT + k}"})
+                       "exporter": hosts["exporter"], "prometheus": f"{host}:{shard_port(PROMETHEUS_PORT, k)}"})
     for rule in sorted(RULES_DIR.glob("*.yml")):
         files[f"rules/{rule.name}"] = rule.read_text(encoding="utf-8")
     files["alertmanager/alertmanager.yml"] = _yaml(alertmanager_config(inv, zp.zone, relay, secret), zp.zone)

@@ -21,10 +21,18 @@ from netops.errors import NetopsError
 from netops.inventory.model import Device, Inventory, Isolation, ZoneKind
 from netops.inventory.monitoring_model import MIN_RETRIES, MIN_TIMEOUT_S, ZoneStack, duration_seconds
 
+# Ports on a zone's collector host. The exporter's 9089 is below Prometheus's default port
+# allocations (9100-9999 belong to other exporters). Shard K adds K * SHARD_PORT_STEP to the
+# exporter's and Prometheus's ports, so shards never meet Alertmanager (9093) or the relay (9095).
 PROMETHEUS_PORT = 9090
-EXPORTER_PORT = 9117
+EXPORTER_PORT = 9089
 ALERTMANAGER_PORT = 9093
 RELAY_PORT = 9095
+SHARD_PORT_STEP = 100
+
+
+def shard_port(base: int, shard: int) -> int:
+    return base + SHARD_PORT_STEP * shard
 
 
 class PlanError(NetopsError):

@@ -255,7 +255,7 @@ def test_allowed_federation_is_generated(tmp_path):
     assert result.exit_code == 0, result.output
     config = yaml.safe_load((out / "internet" / "prometheus" / "shard-0.yml").read_text())
     [job] = [j for j in config["scrape_configs"] if j["job_name"] == "federate-extranet"]
-    assert job["static_configs"][0]["targets"] == ["10.20.0.12:9090", "10.20.0.12:9091"]
+    assert job["static_configs"][0]["targets"] == ["10.20.0.12:9090", "10.20.0.12:9190"]
     assert job["metrics_path"] == "/federate"
     for zone in ("intranet", "extranet", "stats"):  # nobody else federates anything
         text = (out / zone / "prometheus" / "shard-0.yml").read_text()
