@@ -126,7 +126,7 @@ def collect_command(
     text: bool = typer.Option(False, "--text", help="Print Prometheus text exposition."),
 ) -> None:
     """Scrape one device now and print its metrics (table, --json or --text). Exit 1 if down."""
-    from netops.snmp.collector import collect
+    from netops.snmp.collector import collect, resolve_modules
     from netops.snmp.exporter import state_loader
     from netops.snmp.families import render_text
     from netops.snmp.session import SnmpClient
@@ -137,7 +137,7 @@ def collect_command(
         raise ProfileLoadError(str(exc)) from None
     snmp_target = state.targets.resolve(target, auth)
     names = module.split(",") if module else list(snmp_target.profiles)
-    unknown = [n for n in names if n not in state.profiles]
+    unknown = [n for n in names if n not in state.profiles and n != "auto"]
     if unknown or not names:
         raise ProfileLoadError(f"unknown or missing module(s): {', '.join(unknown) or '(none)'}; "
                                f"known: {', '.join(sorted(state.profiles))}")
@@ -145,7 +145,9 @@ def collect_command(
     async def run():  # noqa: ANN202
         client = SnmpClient()
         try:
-            return await collect(client, snmp_target, [state.profiles[n] for n in names], deadline=timeout)
+            chosen, auto = resolve_modules(names, state.profiles)
+            return await collect(client, snmp_target, chosen, deadline=timeout,
+                                 catalog=state.profiles if auto else None)
         finally:
             client.close()
 
@@ -157,6 +159,9 @@ def collect_command(
             "target": result.target, "up": result.up, "reason": result.reason, "error": result.error,
             "duration_seconds": round(result.duration, 6), "requests": result.requests,
             "varbinds": result.varbinds, "warnings": result.warnings,
+            "sys_object_id": result.sys_object_id, "matched_profiles": result.matched,
+            "profile_matched": result.profile_matched,
+            "modules": {name: {"up": not failed, "failed": failed} for name, failed in result.modules.items()},
             "metrics": [{"name": f.name, "type": f.type,
                          "samples": [{"labels": labels, "value": value} for labels, value in f.values()]}
                         for f in result.families if f.samples],
@@ -166,6 +171,10 @@ def collect_command(
         status = "[green]up[/green]" if result.up else f"[red]down[/red] ({result.reason}: {result.error})"
         out.print(f"{target} {status} in {result.duration * 1000:.1f} ms, "
                   f"{result.requests} requests, {result.varbinds} varbinds")
+        if result.matched:
+            out.print(f"matched by sysObjectID {result.sys_object_id}: {', '.join(result.matched)}")
+        for warning in result.warnings:
+            console(stderr=True).print(f"[yellow]warning[/yellow] {warning}")
         table = Table()
         for col in ("metric", "labels", "value"):
             table.add_column(col, overflow="fold")

@@ -26,6 +26,7 @@ from netops.errors import NetopsError
 from netops.snmp.collector import collect
 from netops.snmp.families import render_text
 from netops.snmp.http import HttpServer, Request, Response
+from netops.snmp.discovery import AUTO, Memory
 from netops.snmp.profile import Profile, ProfileError, load_profiles
 from netops.snmp.session import SnmpClient
 from netops.snmp.targets import TargetError, TargetMap
@@ -80,6 +81,7 @@ class Exporter:
         self._load_state = load_state
         self.state = load_state()
         self.client = SnmpClient()
+        self.memory = Memory()  # per target: profiles matched by sysObjectID, table sizes
         self.metrics = ExporterMetrics()
         # e.g. the last isolation audit's results, reread at every /metrics scrape
         for extra in extra_collectors:
@@ -106,6 +108,7 @@ class Exporter:
             self.metrics.reload_ok.set(0)
             return str(exc)
         self.state = state
+        self.memory = Memory()
         self.metrics.reload_ok.set(1)
         self.metrics.reload_time.set(time.time())
         return None
@@ -135,10 +138,10 @@ class Exporter:
         return Response(400, (message + "\n").encode())
 
     def _profiles(self, names: list[str]) -> list[Profile] | str:
-        unknown = [n for n in names if n not in self.state.profiles]
+        unknown = [n for n in names if n not in self.state.profiles and n != AUTO]
         if unknown:
             return f"unknown module(s) {', '.join(unknown)}; known: {', '.join(sorted(self.state.profiles))}"
-        return [self.state.profiles[n] for n in names]
+        return [self.state.profiles[n] for n in names if n != AUTO]
 
     def _deadline(self, request: Request) -> float:
         header = request.headers.get("x-prometheus-scrape-timeout-seconds")
@@ -179,7 +182,9 @@ class Exporter:
         self.metrics.in_flight.inc()
         try:
             left = deadline - (time.perf_counter() - started)
-            result = await collect(self.client, target, profiles, deadline=left)
+            result = await collect(self.client, target, profiles, deadline=left,
+                                   catalog=state.profiles if AUTO in names else None,
+                                   memory=self.memory.target(target.name))
         finally:
             self.metrics.in_flight.dec()
             self._slots.release()

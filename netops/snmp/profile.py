@@ -109,10 +109,12 @@ class LabelSpec(_Model):
     `key` names the index parts of this table whose sub-identifiers form the other table's
     index (default: the whole index). `map` renames rendered values; `from` + `classify`
     derive a label from another label by regular expressions (first match wins).
+    `fallback` is read only when `oid` gives nothing for the row (ifName -> ifDescr).
     """
 
     label: str
     oid: OidField | None = None
+    fallback: OidField | None = None
     key: list[str] | None = None
     render: Render = "text"
     map: dict[str, str] | None = None
@@ -132,10 +134,16 @@ class LabelSpec(_Model):
 
 
 class FilterSpec(_Model):
-    """Keep only rows whose value in `oid` (joined by `key`) is in `in` / not in `not_in`."""
+    """Keep only rows whose value in `oid` (joined by `key`) is in `in` / not in `not_in`.
+
+    A row whose cell is missing is dropped (fail closed), unless the agent has no such
+    column at all and `when_absent: keep` says the filter then does not apply (some Comware
+    releases return no entPhysicalClass).
+    """
 
     oid: OidField
     key: list[str] | None = None
+    when_absent: Literal["drop", "keep"] = "drop"
     in_: list[int | str] | None = Field(None, alias="in")
     not_in: list[int | str] | None = None
 
@@ -146,11 +154,24 @@ class FilterSpec(_Model):
         return self
 
 
+class Fallback(_Model):
+    """Where to read a metric when its own column is absent (ifHCInOctets -> ifInOctets)."""
+
+    oid: OidField
+    object: str | None = None
+    scale: float = 1.0
+
+
 class MetricSpec(_Model):
     """One metric family. The value is `raw * scale + offset` (times `scale_by`'s value).
 
-    `unknown` lists raw values that mean "not known" (4294967295, 65535...): the sample
-    is left out. `value_map` replaces raw codes by values (codes not listed: left out).
+    `unknown` lists raw values that mean "not known" (4294967295, 65535, -1...): the sample
+    is left out, as is a value outside `min`..`max` (after scaling). `fallback` columns are
+    read only when the agent has no value in `oid` for the row (devices without ifXTable).
+    `convert: mw_to_dbm` turns a (scaled) power in milliwatts into dBm (optical light
+    levels; no light at all, 0 mW, is left out rather than shown as minus infinity).
+    `value_map` replaces raw codes by values (codes not listed: left out); with an enum it
+    maps a vendor's codes onto the enum's (APC output states onto RFC 1628's).
     Enums: `value` keeps the number, `state` emits one 0/1 sample per state
     (labelled `state_label`), `label` emits 1 with the state name as a label.
     `info` metrics are 1 for every row where `oid` exists, carrying the table's labels.
@@ -165,6 +186,10 @@ class MetricSpec(_Model):
     offset: float = 0.0
     scale_by: OidField | None = None
     unknown: list[int] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    convert: Literal["mw_to_dbm"] | None = None
+    fallback: list[Fallback] = Field(default_factory=list)
     value_map: dict[int, float] | None = None
     enum: dict[int, str] | None = None
     enum_as: Literal["value", "state", "label"] = "value"
@@ -180,13 +205,22 @@ class MetricSpec(_Model):
             raise ValueError(f"only counters may end in _total ({self.name!r})")
         if self.type == "info" and not self.name.endswith("_info"):
             raise ValueError(f"info metric {self.name!r} must end in _info")
-        if self.value_map is not None and self.enum_as != "value":
-            raise ValueError("value_map and enum_as cannot be combined")
         if self.enum_as != "value" and not self.enum:
             raise ValueError(f"enum_as: {self.enum_as} needs an 'enum' map")
         if not LABEL_NAME.match(self.state_label):
             raise ValueError(f"state_label {self.state_label!r} is not a valid label name")
         return self
+
+
+class RowLimit(_Model):
+    """Keep rows whose first index part is at most the scalar `oid`'s value.
+
+    RFC 1628 cards list three input/output lines and fill the unused ones with zeros;
+    upsInputNumLines / upsOutputNumLines say how many exist.
+    """
+
+    oid: OidField
+    object: str | None = None
 
 
 class TableSpec(_Model):
@@ -195,6 +229,7 @@ class TableSpec(_Model):
     index: list[IndexPart] = Field(default_factory=list)
     labels: list[LabelSpec] = Field(default_factory=list)
     filters: list[FilterSpec] = Field(default_factory=list)
+    rows_limit: RowLimit | None = None
     metrics: list[MetricSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -228,10 +263,33 @@ class TableSpec(_Model):
         return self
 
 
+Domain = Literal["power", "environment", "cooling", "network", "host", "firewall"]
+
+
+class MatchSpec(_Model):
+    """When the profile applies to a device, as LibreNMS's discovery decides it.
+
+    `sys_object_id`: prefixes of the device's sysObjectID (any one matches). `probe`:
+    subtrees (e.g. `1.3.6.1.2.1.33.1.1` upsIdent) of which at least one must hold an object.
+    Both given: both must hold.
+    """
+
+    sys_object_id: list[OidField] = Field(default_factory=list)
+    probe: list[OidField] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> "MatchSpec":
+        if not self.sys_object_id and not self.probe:
+            raise ValueError("a match needs 'sys_object_id' prefixes or 'probe' OIDs")
+        return self
+
+
 class Profile(_Model):
     name: str
     description: str = ""
     mib: str | list[str] = ""
+    match: MatchSpec | None = None
+    provides: list[Domain] = Field(default_factory=list)
     tables: list[TableSpec] = Field(min_length=1)
 
     @field_validator("name")
