@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from netops.snmp import ber
-from netops.snmp.errors import SnmpError, SnmpTimeout
+from netops.snmp.errors import SnmpError
 from netops.snmp.profile import Profile
 from netops.snmp.session import Session
 from netops.snmp.walk import TableHints
@@ -95,10 +95,11 @@ async def identify(session: Session, probe_oids: Sequence[ber.Oid]) -> Identity:
 
 
 async def _present(session: Session, oids: list[ber.Oid]) -> set[ber.Oid]:
+    """Probe subtrees that hold something. The agent answered the GET before this, so an
+    error or a timeout is about one probe's neighbourhood: split, and a single probe that
+    still fails counts as absent."""
     try:
         varbinds = await session.bulk(oids, 1)
-    except SnmpTimeout:
-        raise
     except SnmpError:
         if len(oids) == 1:
             return set()

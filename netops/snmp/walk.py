@@ -75,7 +75,8 @@ def _retryable(exc: SnmpError, answered: int) -> bool:
 
 class _Fetcher:
     def __init__(self, session: Session, budget: _Budget, max_repetitions: int, max_oids: int,
-                 hints: TableHints | None) -> None:
+                 hints: TableHints | None, alive: bool = False) -> None:
+        self.alive = alive  # the agent already answered (an earlier pass of this scrape)
         self.session = session
         self.budget = budget
         self.max_repetitions = max_repetitions
@@ -86,6 +87,10 @@ class _Fetcher:
         self.warnings: list[str] = []
         self.failed: dict[ber.Oid, str] = {}
 
+    @property
+    def answered(self) -> int:
+        return self.budget.requests + (1 if self.alive else 0)
+
     # --- scalars -----------------------------------------------------------------------
 
     async def get(self, objects: list[ber.Oid]) -> None:
@@ -93,7 +98,7 @@ class _Fetcher:
             varbinds = await self.session.get([obj + (0,) for obj in objects])
         except SnmpError as exc:
             too_big = isinstance(exc, SnmpProtocolError) and exc.status == TOO_BIG
-            if not (too_big or _retryable(exc, self.budget.requests)):
+            if not (too_big or _retryable(exc, self.answered)):
                 raise
             if len(objects) == 1:
                 self.failed[objects[0]] = str(exc)
@@ -156,6 +161,7 @@ class _Fetcher:
         """Walk columns side by side; stop each at its subtree's end or at its table's end."""
         last = dict(start) if start else {col: col for col in columns}
         active = list(columns)
+        degraded = 0
         while active:
             width = len(active)
             reps = max(1, min(repetitions, self.cap // width))
@@ -166,7 +172,7 @@ class _Fetcher:
                 if too_big and reps > 1:
                     repetitions = max(1, reps // 2)
                     continue
-                if not (too_big or _retryable(exc, self.budget.requests)):
+                if not (too_big or _retryable(exc, self.answered)):
                     raise
                 if width > 1:  # split the columns, each half from where it stands
                     half = width // 2
@@ -174,10 +180,11 @@ class _Fetcher:
                         self.columns(active[:half], repetitions, ends, {c: last[c] for c in active[:half]}),
                         self.columns(active[half:], repetitions, ends, {c: last[c] for c in active[half:]}))
                     return
-                if reps > 1:
-                    repetitions = 1
+                if reps > 1:  # and stay at 1: what follows in the column may be refused again
+                    repetitions = degraded = 1
                     continue
                 self.failed[active[0]] = str(exc)
+                self.data.pop(active[0], None)  # a column read in part is left out whole
                 return
             self.budget.spend(len(varbinds))
             if not varbinds:
@@ -192,7 +199,7 @@ class _Fetcher:
                         kept.append(col)
                 still = kept
             active = still
-            repetitions = self.max_repetitions
+            repetitions = degraded or self.max_repetitions
 
     def _absorb(self, active: list[ber.Oid], varbinds: list, last: dict[ber.Oid, ber.Oid]) -> list[ber.Oid]:
         width = len(active)
@@ -227,9 +234,14 @@ async def fetch(
     max_oids_per_request: int = 10,
     max_varbinds: int = 500_000,
     hints: TableHints | None = None,
+    alive: bool = False,
 ) -> FetchResult:
-    """Run the plan. An agent that answers nothing raises; single failing objects do not."""
-    fetcher = _Fetcher(session, _Budget(max_varbinds), max_repetitions, max_oids_per_request, hints)
+    """Run the plan. An agent that answers nothing raises; single failing objects do not.
+
+    `alive`: the agent answered an earlier pass of this scrape, so a timeout is one
+    request's problem (split and retried), not a dead agent.
+    """
+    fetcher = _Fetcher(session, _Budget(max_varbinds), max_repetitions, max_oids_per_request, hints, alive)
     scalars = list(dict.fromkeys(plan.scalars))
     try:
         async with asyncio.TaskGroup() as group:
