@@ -12,7 +12,8 @@ from netops.snmp.profile import load_profiles
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "monitors" / "profiles"
 RULES = ROOT / "monitors" / "rules"
-SCRAPE_METRICS = {"snmp_up", "snmp_scrape_duration_seconds", "snmp_scrape_pdus", "snmp_scrape_varbinds"}
+SCRAPE_METRICS = {"snmp_up", "snmp_scrape_duration_seconds", "snmp_scrape_pdus", "snmp_scrape_varbinds",
+                  "snmp_scrape_module_up", "snmp_scrape_module_failed_objects", "snmp_profile_matched"}
 PROMETHEUS_METRICS = {"up", "ALERTS", "ALERTS_FOR_STATE", "scrape_duration_seconds", "scrape_samples_scraped"}
 
 
