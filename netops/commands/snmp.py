@@ -111,6 +111,48 @@ def show_defaults(role: str = typer.Argument(..., help="Device role, e.g. core_s
         raise typer.Exit(2) from None
 
 
+@app.command("import-module")
+@report_errors
+def import_module(
+    config: Path = typer.Argument(..., help="snmp_exporter configuration (snmp.yml, the generator's output)."),
+    module: Optional[list[str]] = typer.Option(None, "--module", "-m", help="Only these modules (repeatable)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Profile directory to write to (default: the profiles directory)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite profiles of the same name."),
+    json_out: bool = JsonOption,
+) -> None:
+    """Turn snmp_exporter modules into netops profiles that keep snmp_exporter's metric and label
+    names, so existing dashboards keep working. (A `*.snmp.yml` file in the profile directory is
+    also loaded directly, without importing.)"""
+    import yaml
+
+    from netops.snmp.snmp_exporter_modules import import_config, validate
+
+    target = out or _profile_dir(None)
+    try:
+        documents, notes = import_config(config, module or None)
+        for name, document in documents.items():
+            validate(document, config)
+    except ProfileError as exc:
+        raise ProfileLoadError(str(exc)) from None
+    existing = sorted(n for n in documents if (target / f"{n}.yaml").exists())
+    if existing and not force:
+        raise ProfileLoadError(f"{target}: profile(s) {', '.join(existing)} exist; use --force to overwrite")
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, document in documents.items():
+        path = target / f"{name}.yaml"
+        header = f"# Imported by `netops snmp import-module {config.name}`: snmp_exporter module, its names kept.\n"
+        path.write_text(header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        written.append(str(path))
+    if json_out:
+        print_json({"written": written, "skipped": notes})
+        return
+    for path in written:
+        console().print(f"wrote {path}")
+    for note in notes:
+        console(stderr=True).print(f"[yellow]warning[/yellow] {note}")
+
+
 @app.command("collect")
 @report_errors
 def collect_command(

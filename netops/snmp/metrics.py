@@ -106,6 +106,10 @@ def render_octets(raw: bytes, how: str) -> str:
         return str(int.from_bytes(raw, "big")) if raw else ""
     if how == "oid":
         return ".".join(map(str, raw))
+    if how == "phys48":
+        return raw.ljust(6, b"\0").hex(":").upper()
+    if how == "0xhex":
+        return "0x" + raw.hex().upper()
     return raw.hex(":")  # hex, mac
 
 

@@ -33,6 +33,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -45,7 +46,8 @@ PROFILE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Labels the collector adds from the inventory; a profile must not produce them itself.
 RESERVED_LABELS = frozenset({"device", "site", "zone", "role", "town", "platform", "job", "instance"})
 
-Render = Literal["text", "hex", "mac", "ip", "int", "oid", "auto"]
+# "phys48" and "0xhex" render as snmp_exporter does (PhysAddress48, OctetString)
+Render = Literal["text", "hex", "mac", "ip", "int", "oid", "auto", "phys48", "0xhex"]
 
 
 def _to_oid(value: Any) -> Oid:
@@ -196,19 +198,21 @@ class MetricSpec(_Model):
     state_label: str = "state"
 
     @model_validator(mode="after")
-    def _check(self) -> "MetricSpec":
+    def _check(self, info: ValidationInfo) -> "MetricSpec":
         if not METRIC_NAME.match(self.name):
             raise ValueError(f"{self.name!r} is not a valid Prometheus metric name")
+        if not LABEL_NAME.match(self.state_label):
+            raise ValueError(f"state_label {self.state_label!r} is not a valid label name")
+        if self.enum_as != "value" and not self.enum:
+            raise ValueError(f"enum_as: {self.enum_as} needs an 'enum' map")
+        if (info.context or {}).get("names") == "snmp_exporter":
+            return self  # imported modules keep snmp_exporter's names (ifInOctets, counters without _total)
         if self.type == "counter" and not self.name.endswith("_total"):
             raise ValueError(f"counter {self.name!r} must end in _total")
         if self.type != "counter" and self.name.endswith("_total"):
             raise ValueError(f"only counters may end in _total ({self.name!r})")
         if self.type == "info" and not self.name.endswith("_info"):
             raise ValueError(f"info metric {self.name!r} must end in _info")
-        if self.enum_as != "value" and not self.enum:
-            raise ValueError(f"enum_as: {self.enum_as} needs an 'enum' map")
-        if not LABEL_NAME.match(self.state_label):
-            raise ValueError(f"state_label {self.state_label!r} is not a valid label name")
         return self
 
 
@@ -290,6 +294,8 @@ class Profile(_Model):
     mib: str | list[str] = ""
     match: MatchSpec | None = None
     provides: list[Domain] = Field(default_factory=list)
+    # snmp_exporter: metric and label names as snmp_exporter emits them (imported modules)
+    names: Literal["netops", "snmp_exporter"] = "netops"
     tables: list[TableSpec] = Field(min_length=1)
 
     @field_validator("name")
@@ -371,8 +377,9 @@ def parse_profile(text: str, path: Path | str = "<profile>") -> Profile:
                            line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
         raise ProfileError(path, "a profile is a YAML mapping with 'name' and 'tables'")
+    context = {"names": data.get("names")} if data.get("names") == "snmp_exporter" else None
     try:
-        return Profile.model_validate(data)
+        return Profile.model_validate(data, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p))
@@ -400,10 +407,22 @@ def load_profile(path: Path) -> Profile:
 
 
 def load_profiles(directory: Path) -> dict[str, Profile]:
-    """Every `*.yaml` profile in a directory, by name; the first bad file raises ProfileError."""
+    """Every `*.yaml` profile in a directory, by name, plus every module of snmp_exporter
+    configurations (`*.snmp.yml`, the generator's output) placed beside them.
+
+    The first bad file raises ProfileError; a module named like a profile is an error too.
+    """
     if not directory.is_dir():
         raise ProfileError(directory, "profile directory does not exist")
-    return {p.stem: load_profile(p) for p in sorted(directory.glob("*.yaml"))}
+    profiles = {p.stem: load_profile(p) for p in sorted(directory.glob("*.yaml"))}
+    for path in sorted(directory.glob("*.snmp.yml")):
+        from netops.snmp.snmp_exporter_modules import load_snmp_exporter_config
+
+        for name, profile in load_snmp_exporter_config(path).items():
+            if name in profiles:
+                raise ProfileError(path, f"module {name!r} has the name of another profile", field=name)
+            profiles[name] = profile
+    return profiles
 
 
 def default_profile_dir() -> Path:
