@@ -84,6 +84,7 @@ class _Fetcher:
         self.cap = max_repetitions * max_oids  # varbinds asked for in one response at most
         self.hints = hints
         self.data: Fetched = {}
+        self._planned: dict[ber.Oid, list[ber.Oid]] = {}
         self.warnings: list[str] = []
         self.failed: dict[ber.Oid, str] = {}
 
@@ -117,20 +118,25 @@ class _Fetcher:
     async def tables(self, group: dict[ber.Oid, list[ber.Oid]], hint: int | None) -> None:
         """Walk tables' columns without reading past their ends.
 
-        The first column of each table (its probe) is walked first when the table's size is
-        unknown; with a hint from the last scrape, probes (one row more than the hint, to see
+        Size unknown (first scrape) or empty last time: the tables' entries are walked from
+        their start, side by side, until the first column ends; that gives the row count and
+        already holds the leading columns, and an empty table costs one varbind. With a hint
+        from the last scrape, the first planned column (one row more than the hint, to see
         growth) and the other columns (exactly the hint) go out together. Tables of one size
         share requests.
         """
+        if hint is None or hint == 0:
+            await self._discover(group, 1 if hint == 0 else self.max_repetitions)
+            return
         loop = asyncio.get_running_loop()
         ends: dict[ber.Oid, asyncio.Future] = {entry: loop.create_future() for entry in group}
         probes = [cols[0] for cols in group.values()]
-        rest_of: dict[ber.Oid, list[ber.Oid]] = {entry: cols[1:] for entry, cols in group.items()}
-        column_end = {col: ends[entry] for entry, cols in rest_of.items() for col in cols}
+        rest = [col for entry, cols in group.items() for col in cols[1:]]
+        column_end = {col: ends[entry] for entry, cols in group.items() for col in cols[1:]}
 
-        async def walk_probes(repetitions: int) -> None:
+        async def walk_probes() -> None:
             try:
-                await self._batches(probes, repetitions, None)
+                await self._batches(probes, hint + 1, None)
             finally:
                 for entry, cols in group.items():
                     rows = self.data.get(cols[0], {})
@@ -139,27 +145,121 @@ class _Fetcher:
                     if self.hints is not None and cols[0] not in self.failed:
                         self.hints[entry] = len(rows)
 
-        if hint is None:
-            await walk_probes(self.max_repetitions)
-            by_size: dict[int, list[ber.Oid]] = {}
-            for entry, cols in rest_of.items():
-                by_size.setdefault(max(1, len(self.data.get(group[entry][0], {}))), []).extend(cols)
-            await asyncio.gather(*(self._batches(cols, size, column_end) for size, cols in by_size.items()))
-        else:
-            rest = [col for cols in rest_of.values() for col in cols]
-            await asyncio.gather(walk_probes(hint + 1), self._batches(rest, max(1, hint), column_end))
+        await asyncio.gather(walk_probes(), self._batches(rest, hint, column_end))
+
+    async def _discover(self, group: dict[ber.Oid, list[ber.Oid]], repetitions: int) -> None:
+        """Walk entries from their start until each one's first column has ended."""
+        entries = list(group)
+        for i in range(0, len(entries), self.max_oids):
+            batch = entries[i:i + self.max_oids]
+            try:
+                state = await self._walk_entries(batch, repetitions)
+            except SnmpError as exc:
+                too_big = isinstance(exc, SnmpProtocolError) and exc.status == TOO_BIG
+                if not (too_big or _retryable(exc, self.answered)):
+                    raise
+                await self._by_columns({e: group[e] for e in batch})  # narrower requests
+                continue
+            await self._finish(batch, group, state)
+
+    async def _walk_entries(self, entries: list[ber.Oid], repetitions: int) -> dict:
+        planned = {col for entry in entries for col in self._planned.get(entry, ())}
+        state = {e: {"last": e, "first": None, "rows": 0, "end": None, "done": False} for e in entries}
+        active = list(entries)
+        while active:
+            width = len(active)
+            reps = max(1, min(repetitions, self.cap // width))
+            varbinds = await self.session.bulk([state[e]["last"] for e in active], reps)
+            self.budget.spend(len(varbinds))
+            if not varbinds:
+                self.warnings.append("agent returned an empty GETBULK response; walk stopped")
+                for e in active:
+                    state[e]["done"] = True
+                return state
+            still = []
+            for j, entry in enumerate(active):
+                st, n = state[entry], len(entry)
+                for oid, tag, value in varbinds[j::width]:
+                    if tag == ber.END_OF_MIB_VIEW or oid[:n] != entry or len(oid) <= n + 1:
+                        st["done"] = True
+                        break
+                    if oid <= st["last"]:
+                        self.warnings.append(f"agent returned OIDs out of order in {ber.format_oid(entry)}; table cut short")
+                        st["done"] = True
+                        break
+                    col = oid[: n + 1]
+                    if st["first"] is None:
+                        st["first"] = col
+                    if col == st["first"]:
+                        st["rows"] += 1
+                        st["end"] = oid[n + 1:]
+                    if col in planned and tag not in ber.EXCEPTIONS:
+                        self.data.setdefault(col, {})[oid[n + 1:]] = (tag, value)
+                    st["last"] = oid
+                first_over = st["first"] is not None and st["last"][: n + 1] != st["first"]
+                if not (st["done"] or first_over):
+                    still.append(entry)
+            active = still
+            repetitions = self.max_repetitions
+        return state
+
+    async def _finish(self, entries: list[ber.Oid], group: dict[ber.Oid, list[ber.Oid]], state: dict) -> None:
+        """Read what the entry walks left: the rest of the cut-off column and later columns."""
+        loop = asyncio.get_running_loop()
+        jobs = []
+        for entry in entries:
+            st = state[entry]
+            if self.hints is not None:
+                self.hints[entry] = st["rows"]
+            if st["first"] is None:  # nothing in the table
+                continue
+            n = len(entry)
+            reached = st["last"][: n + 1]
+            end = loop.create_future()
+            end.set_result(st["end"])
+            todo, start = [], {}
+            for col in group[entry]:
+                if st["done"] or col < reached:
+                    continue  # read whole by the entry walk (or absent)
+                todo.append(col)
+                if col == reached:
+                    start[col] = st["last"]
+            for col in todo:
+                self.data.setdefault(col, {})
+            if todo:
+                jobs.append((todo, max(1, st["rows"]), {c: end for c in todo}, start))
+        by_size: dict[int, tuple[list, dict, dict]] = {}
+        for todo, size, ends, start in jobs:
+            cols, all_ends, all_start = by_size.setdefault(size, ([], {}, {}))
+            cols += todo
+            all_ends.update(ends)
+            all_start.update(start)
+        await asyncio.gather(*(self._batches(cols, size, ends, start) for size, (cols, ends, start) in by_size.items()))
+
+    async def _by_columns(self, group: dict[ber.Oid, list[ber.Oid]]) -> None:
+        """Fallback when an entry walk is refused: each table's first column, then the rest."""
+        for entry, cols in group.items():
+            await self.columns([cols[0]], self.max_repetitions)
+            rows = self.data.get(cols[0], {})
+            if self.hints is not None and cols[0] not in self.failed:
+                self.hints[entry] = len(rows)
+            end = asyncio.get_running_loop().create_future()
+            end.set_result(max(rows) if rows else None)
+            await self._batches(cols[1:], max(1, len(rows)), {c: end for c in cols[1:]})
 
     async def _batches(self, columns: list[ber.Oid], repetitions: int,
-                       ends: dict[ber.Oid, asyncio.Future] | None) -> None:
+                       ends: dict[ber.Oid, asyncio.Future] | None,
+                       start: dict[ber.Oid, ber.Oid] | None = None) -> None:
         size = self.max_oids
-        await asyncio.gather(*(self.columns(columns[i:i + size], repetitions, ends)
+        await asyncio.gather(*(self.columns(columns[i:i + size], repetitions, ends,
+                                            {c: start[c] for c in columns[i:i + size] if c in start} if start else None)
                                for i in range(0, len(columns), size)))
 
     async def columns(self, columns: list[ber.Oid], repetitions: int,
                       ends: dict[ber.Oid, asyncio.Future] | None = None,
                       start: dict[ber.Oid, ber.Oid] | None = None) -> None:
         """Walk columns side by side; stop each at its subtree's end or at its table's end."""
-        last = dict(start) if start else {col: col for col in columns}
+        last = {col: (start or {}).get(col, col) for col in columns}
         active = list(columns)
         degraded = 0
         while active:
@@ -248,7 +348,8 @@ async def fetch(
             for i in range(0, len(scalars), max_oids_per_request):
                 group.create_task(fetcher.get(scalars[i : i + max_oids_per_request]))
             by_hint: dict[int | None, dict[ber.Oid, list[ber.Oid]]] = {}
-            for entry, columns in tables(plan.columns).items():
+            fetcher._planned = tables(plan.columns)
+            for entry, columns in fetcher._planned.items():
                 by_hint.setdefault(hints.get(entry) if hints is not None else None, {})[entry] = columns
             for hint, group_of_tables in by_hint.items():
                 group.create_task(fetcher.tables(group_of_tables, hint))
