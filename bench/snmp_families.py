@@ -134,8 +134,14 @@ def netops_config(recordings: list[str], work: Path) -> tuple[Path, Path, dict]:
 
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[float, bytes]:
     started = time.perf_counter()
-    conn.request("GET", path)
-    response = conn.getresponse()
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionError):  # idle keep-alive closed by the server
+        conn.close()
+        started = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
     body = response.read()
     if response.status != 200:
         raise RuntimeError(f"{path}: HTTP {response.status}: {body[:200]!r}")

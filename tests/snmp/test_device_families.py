@@ -118,6 +118,7 @@ MATCHES = [
     ("hwg-ste", {"hwg_ste"}),
     ("geist-watchdog", {"geist_watchdog"}),
     ("apc_netbotz", {"apc_netbotz"}),
+    ("apc_nbrk0200", {"apc_netbotz"}),
     ("generex-ups_cs141", {"ups_rfc1628"}),
     ("eatonups", {"eaton_xups"}),
     ("netmanplus", set()),
