@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -178,6 +179,7 @@ def main() -> None:
     anchor = Child(["prometheus-snmp-exporter", f"--config.file={se_config}", f"--web.listen-address=127.0.0.1:{sport}",
                     "--log.level=warn"], work / "snmp_exporter.log")
     rows = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop our children on kill
     try:
         wait_snmp("127.0.0.1", v2_port, recordings[0])
         time.sleep(2)

@@ -87,6 +87,14 @@ def check_profiles(directory: Optional[Path] = typer.Argument(None, help="Profil
             names.append(load_profile(file).name)
         except ProfileError as exc:
             problems.append(str(exc))
+    if path.is_dir():
+        from netops.snmp.snmp_exporter_modules import load_snmp_exporter_config
+
+        for file in sorted(path.glob("*.snmp.yml")):  # snmp_exporter modules loaded directly
+            try:
+                names += sorted(load_snmp_exporter_config(file))
+            except ProfileError as exc:
+                problems.append(str(exc))
     if json_out:
         print_json({"directory": str(path), "valid": not problems, "profiles": names, "problems": problems})
     else:

@@ -250,15 +250,22 @@ class _Fetcher:
     async def _batches(self, columns: list[ber.Oid], repetitions: int,
                        ends: dict[ber.Oid, asyncio.Future] | None,
                        start: dict[ber.Oid, ber.Oid] | None = None) -> None:
+        """Columns in requests of max_oids; with `ends`, each is expected to hold `repetitions` rows."""
         size = self.max_oids
+        expected = repetitions if ends is not None else None
         await asyncio.gather(*(self.columns(columns[i:i + size], repetitions, ends,
-                                            {c: start[c] for c in columns[i:i + size] if c in start} if start else None)
+                                            {c: start[c] for c in columns[i:i + size] if c in start} if start else None,
+                                            expected)
                                for i in range(0, len(columns), size)))
 
     async def columns(self, columns: list[ber.Oid], repetitions: int,
                       ends: dict[ber.Oid, asyncio.Future] | None = None,
-                      start: dict[ber.Oid, ber.Oid] | None = None) -> None:
-        """Walk columns side by side; stop each at its subtree's end or at its table's end."""
+                      start: dict[ber.Oid, ber.Oid] | None = None, expected: int | None = None) -> None:
+        """Walk columns side by side; stop each at its subtree's end or at its table's end.
+
+        `expected`: rows each column should hold; later requests ask only for what is left
+        (an agent that answers fewer varbinds than asked does not make us read past the end).
+        """
         last = {col: (start or {}).get(col, col) for col in columns}
         active = list(columns)
         degraded = 0
@@ -300,6 +307,9 @@ class _Fetcher:
                 still = kept
             active = still
             repetitions = degraded or self.max_repetitions
+            if expected is not None and active and not degraded:
+                left = max(expected - len(self.data.get(col, {})) for col in active)
+                repetitions = max(1, min(repetitions, left))
 
     def _absorb(self, active: list[ber.Oid], varbinds: list, last: dict[ber.Oid, ber.Oid]) -> list[ber.Oid]:
         width = len(active)
