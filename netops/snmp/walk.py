@@ -31,7 +31,8 @@ TOO_BIG = 1
 
 Cell = tuple[int, object]  # (BER tag, value)
 Fetched = dict[ber.Oid, dict[ber.Oid, Cell]]
-# Rows seen per table (keyed by the table's entry OID) in the last scrape of one target.
+# Rows seen per table (keyed by the table's entry OID) and per column (column OID) in the
+# last scrape of one target.
 TableHints = dict[ber.Oid, int]
 
 
@@ -133,6 +134,9 @@ class _Fetcher:
         probes = [cols[0] for cols in group.values()]
         rest = [col for entry, cols in group.items() for col in cols[1:]]
         column_end = {col: ends[entry] for entry, cols in group.items() for col in cols[1:]}
+        # columns the agent did not have last time: one varbind each to see they still lack
+        absent = [col for col in rest if self.hints is not None and self.hints.get(col) == 0]
+        rest = [col for col in rest if col not in absent]
 
         async def walk_probes() -> None:
             try:
@@ -145,7 +149,8 @@ class _Fetcher:
                     if self.hints is not None and cols[0] not in self.failed:
                         self.hints[entry] = len(rows)
 
-        await asyncio.gather(walk_probes(), self._batches(rest, hint, column_end))
+        await asyncio.gather(walk_probes(), self._batches(rest, hint, column_end),
+                             self._batches(absent, 1, {col: column_end[col] for col in absent}, expected=0))
 
     async def _discover(self, group: dict[ber.Oid, list[ber.Oid]], repetitions: int) -> None:
         """Walk entries from their start until each one's first column has ended."""
@@ -249,10 +254,13 @@ class _Fetcher:
 
     async def _batches(self, columns: list[ber.Oid], repetitions: int,
                        ends: dict[ber.Oid, asyncio.Future] | None,
-                       start: dict[ber.Oid, ber.Oid] | None = None) -> None:
-        """Columns in requests of max_oids; with `ends`, each is expected to hold `repetitions` rows."""
-        size = self.max_oids
-        expected = repetitions if ends is not None else None
+                       start: dict[ber.Oid, ber.Oid] | None = None, expected: int | None = -1) -> None:
+        """Columns in requests of max_oids; with `ends`, each is expected to hold `repetitions` rows
+        (or `expected`)."""
+        # one-row tables (UPS cards, sensors): wider requests, as their answers stay small
+        size = self.max_oids if repetitions > 1 else max(self.max_oids, min(len(columns), 3 * self.max_oids))
+        if expected == -1:
+            expected = repetitions if ends is not None else None
         await asyncio.gather(*(self.columns(columns[i:i + size], repetitions, ends,
                                             {c: start[c] for c in columns[i:i + size] if c in start} if start else None,
                                             expected)
@@ -309,7 +317,8 @@ class _Fetcher:
             repetitions = degraded or self.max_repetitions
             if expected is not None and active and not degraded:
                 left = max(expected - len(self.data.get(col, {})) for col in active)
-                repetitions = max(1, min(repetitions, left))
+                if left > 0:  # else the column holds more than expected: walk it normally
+                    repetitions = min(repetitions, left)
 
     def _absorb(self, active: list[ber.Oid], varbinds: list, last: dict[ber.Oid, ber.Oid]) -> list[ber.Oid]:
         width = len(active)
@@ -365,6 +374,11 @@ async def fetch(
                 group.create_task(fetcher.tables(group_of_tables, hint))
     except* SnmpError as errors:
         raise errors.exceptions[0] from None
+    if hints is not None:  # which columns hold nothing: next time they cost one varbind
+        for columns in fetcher._planned.values():
+            for col in columns:
+                if col not in fetcher.failed:
+                    hints[col] = len(fetcher.data.get(col, ()))
     return FetchResult(fetcher.data, fetcher.budget.requests, fetcher.budget.varbinds,
                        fetcher.warnings, fetcher.failed)
 

@@ -342,3 +342,32 @@ def test_promtool_check_metrics_passes_on_every_recording(agent, profiles, name)
     text = render_text(r.families)
     lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+# --- efficiency ----------------------------------------------------------------------------
+
+def test_small_agent_is_not_read_past_its_tables(agent, profiles):
+    """A 1-interface UPS card: the first scrape walks entries once; later ones ask for exactly
+    one row per column (plus one probe row per table), not max-repetitions per column."""
+    from netops.snmp.discovery import TargetMemory
+
+    memory = TargetMemory()
+    target = SnmpTarget(name="eatonups", host=agent.host, port=agent.port, auth=SnmpAuth(community="eatonups"),
+                        timeout=5, retries=1)
+
+    async def go():
+        client = SnmpClient()
+        try:
+            return [await collect(client, target, [profiles["if_mib"]], deadline=30, memory=memory)
+                    for _ in range(3)]
+        finally:
+            client.close()
+
+    first, second, third = run(go())
+    assert second.up and third.up and memory.hints
+    planned_columns = len({c for t in profiles["if_mib"].tables if not t.scalar
+                           for c in [*(m.oid for m in t.metrics), *(l.oid for l in t.labels if l.oid)]})
+    # one row: each planned column costs one varbind, the probe one more, ifXTable one (absent)
+    assert second.varbinds == third.varbinds <= planned_columns + 1 + 5 + 2
+    assert first.varbinds <= 25 + 25 + 6 + 3  # two entry walks of 25, the fallback pass, scalars
+    assert one(third, "if_in_bytes_total", if_name="UM9008") == 4192067549
