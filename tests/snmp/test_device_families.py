@@ -8,11 +8,13 @@ Profiles are chosen the way the exporter does it: module `auto` (sysObjectID and
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from netops.snmp.collector import collect, resolve_modules
 from netops.snmp.discovery import identify, matching, probes
@@ -371,3 +373,25 @@ def test_small_agent_is_not_read_past_its_tables(agent, profiles):
     assert second.varbinds == third.varbinds <= planned_columns + 1 + 5 + 2
     assert first.varbinds <= 25 + 25 + 6 + 3  # two entry walks of 25, the fallback pass, scalars
     assert one(third, "if_in_bytes_total", if_name="UM9008") == 4192067549
+
+
+def test_collect_cli_warns_when_nothing_is_decoded(agent, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from netops.commands.snmp import app
+
+    config = tmp_path / "exporter.yml"
+    config.write_text(yaml.safe_dump({
+        "auths": {"geist": {"version": "2c", "community": {"env": "GEIST_COMMUNITY"}}},
+        "targets": {"room-9": {"address": f"{agent.host}:{agent.port}", "auth": "geist",
+                               "labels": {"role": "environment_monitor"}, "profiles": ["system", "auto"]}},
+    }))
+    monkeypatch.setenv("GEIST_COMMUNITY", "geist-watchdog")
+    result = CliRunner().invoke(app, ["collect", "room-9", "--config", str(config), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["up"] and report["profile_matched"] is False
+    assert report["matched_profiles"] == ["geist_watchdog"]
+    assert any("no profile decodes" in w for w in report["warnings"])
+    text = CliRunner().invoke(app, ["collect", "room-9", "--config", str(config)])
+    assert "warning" in text.output and "no profile decodes" in text.output
