@@ -28,6 +28,7 @@ from netops.snmp.errors import SnmpError, SnmpProtocolError, SnmpTimeout
 from netops.snmp.session import Session
 
 TOO_BIG = 1
+RECHECK_ABSENT = 10  # scrapes between two looks at a column the agent did not have
 
 Cell = tuple[int, object]  # (BER tag, value)
 Fetched = dict[ber.Oid, dict[ber.Oid, Cell]]
@@ -86,6 +87,7 @@ class _Fetcher:
         self.hints = hints
         self.data: Fetched = {}
         self._planned: dict[ber.Oid, list[ber.Oid]] = {}
+        self.skipped: set[ber.Oid] = set()  # columns known to be absent, not asked this time
         self.warnings: list[str] = []
         self.failed: dict[ber.Oid, str] = {}
 
@@ -131,16 +133,22 @@ class _Fetcher:
             return
         loop = asyncio.get_running_loop()
         ends: dict[ber.Oid, asyncio.Future] = {entry: loop.create_future() for entry in group}
+        known = self.hints or {}
+        # the probe is the first column that had rows last time (ifIndex may be missing)
+        group = {entry: sorted(cols, key=lambda col: known.get(col, 1) <= 0) for entry, cols in group.items()}
         probes = [cols[0] for cols in group.values()]
         rest = [col for entry, cols in group.items() for col in cols[1:]]
         column_end = {col: ends[entry] for entry, cols in group.items() for col in cols[1:]}
-        # columns the agent did not have last time: one varbind each to see they still lack
-        absent = [col for col in rest if self.hints is not None and self.hints.get(col) == 0]
+        # columns the agent did not have: skipped, and asked again (one varbind each) every
+        # RECHECK_ABSENT scrapes in case they appear
+        absent = [col for col in rest if known.get(col, 1) <= 0]
         rest = [col for col in rest if col not in absent]
+        self.skipped.update(col for col in absent if known[col] > -RECHECK_ABSENT)
+        absent = [col for col in absent if col not in self.skipped]
 
         async def walk_probes() -> None:
             try:
-                await self._batches(probes, hint + 1, None)
+                await self._batches(probes, hint + 1, None, expected=hint + 1)
             finally:
                 for entry, cols in group.items():
                     rows = self.data.get(cols[0], {})
@@ -306,6 +314,8 @@ class _Fetcher:
                 self.warnings.append("agent returned an empty GETBULK response; walk stopped")
                 return
             still = self._absorb(active, varbinds, last)
+            if len(varbinds) < width * reps and len(still) == width and len(varbinds) >= width:
+                self.cap = min(self.cap, len(varbinds))  # the agent answers at most this many
             if ends is not None and still:
                 kept = []
                 for col in still:
@@ -316,9 +326,11 @@ class _Fetcher:
             active = still
             repetitions = degraded or self.max_repetitions
             if expected is not None and active and not degraded:
-                left = max(expected - len(self.data.get(col, {})) for col in active)
-                if left > 0:  # else the column holds more than expected: walk it normally
-                    repetitions = min(repetitions, left)
+                lefts = [expected - len(self.data.get(col, {})) for col in active]
+                if all(left > 0 for left in lefts):  # else a column holds more than expected
+                    # the least any column still lacks: none reads past its end (columns an
+                    # agent's short answer left a row apart need one more small request)
+                    repetitions = min(repetitions, min(lefts))
 
     def _absorb(self, active: list[ber.Oid], varbinds: list, last: dict[ber.Oid, ber.Oid]) -> list[ber.Oid]:
         width = len(active)
@@ -377,7 +389,9 @@ async def fetch(
     if hints is not None:  # which columns hold nothing: next time they cost one varbind
         for columns in fetcher._planned.values():
             for col in columns:
-                if col not in fetcher.failed:
+                if col in fetcher.skipped:
+                    hints[col] -= 1
+                elif col not in fetcher.failed:
                     hints[col] = len(fetcher.data.get(col, ()))
     return FetchResult(fetcher.data, fetcher.budget.requests, fetcher.budget.varbinds,
                        fetcher.warnings, fetcher.failed)
