@@ -95,6 +95,14 @@ def check_profiles(directory: Optional[Path] = typer.Argument(None, help="Profil
             names.append(load_profile(file).name)
         except ProfileError as exc:
             problems.append(str(exc))
+    if path.is_dir():
+        from netops.snmp.snmp_exporter_modules import load_snmp_exporter_config
+
+        for file in sorted(path.glob("*.snmp.yml")):  # snmp_exporter modules loaded directly
+            try:
+                names += sorted(load_snmp_exporter_config(file))
+            except ProfileError as exc:
+                problems.append(str(exc))
     if json_out:
         print_json({"directory": str(path), "valid": not problems, "profiles": names, "problems": problems})
     else:
@@ -119,6 +127,48 @@ def show_defaults(role: str = typer.Argument(..., help="Device role, e.g. core_s
         raise typer.Exit(2) from None
 
 
+@app.command("import-module")
+@report_errors
+def import_module(
+    config: Path = typer.Argument(..., help="snmp_exporter configuration (snmp.yml, the generator's output)."),
+    module: Optional[list[str]] = typer.Option(None, "--module", "-m", help="Only these modules (repeatable)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Profile directory to write to (default: the profiles directory)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite profiles of the same name."),
+    json_out: bool = JsonOption,
+) -> None:
+    """Turn snmp_exporter modules into netops profiles that keep snmp_exporter's metric and label
+    names, so existing dashboards keep working. (A `*.snmp.yml` file in the profile directory is
+    also loaded directly, without importing.)"""
+    import yaml
+
+    from netops.snmp.snmp_exporter_modules import import_config, validate
+
+    target = out or _profile_dir(None)
+    try:
+        documents, notes = import_config(config, module or None)
+        for name, document in documents.items():
+            validate(document, config)
+    except ProfileError as exc:
+        raise ProfileLoadError(str(exc)) from None
+    existing = sorted(n for n in documents if (target / f"{n}.yaml").exists())
+    if existing and not force:
+        raise ProfileLoadError(f"{target}: profile(s) {', '.join(existing)} exist; use --force to overwrite")
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, document in documents.items():
+        path = target / f"{name}.yaml"
+        header = f"# Imported by `netops snmp import-module {config.name}`: snmp_exporter module, its names kept.\n"
+        path.write_text(header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        written.append(str(path))
+    if json_out:
+        print_json({"written": written, "skipped": notes})
+        return
+    for path in written:
+        console().print(f"wrote {path}")
+    for note in notes:
+        console(stderr=True).print(f"[yellow]warning[/yellow] {note}")
+
+
 @app.command("collect")
 @report_errors
 def collect_command(
@@ -134,7 +184,7 @@ def collect_command(
     text: bool = typer.Option(False, "--text", help="Print Prometheus text exposition."),
 ) -> None:
     """Scrape one device now and print its metrics (table, --json or --text). Exit 1 if down."""
-    from netops.snmp.collector import collect
+    from netops.snmp.collector import collect, resolve_modules
     from netops.snmp.exporter import state_loader
     from netops.snmp.families import render_text
     from netops.snmp.session import SnmpClient
@@ -147,7 +197,7 @@ def collect_command(
         raise ProfileLoadError(str(exc)) from None
     snmp_target = state.targets.resolve(target, auth)
     names = module.split(",") if module else list(snmp_target.profiles)
-    unknown = [n for n in names if n not in state.profiles]
+    unknown = [n for n in names if n not in state.profiles and n != "auto"]
     if unknown or not names:
         raise ProfileLoadError(f"unknown or missing module(s): {', '.join(unknown) or '(none)'}; "
                                f"known: {', '.join(sorted(state.profiles))}")
@@ -155,7 +205,9 @@ def collect_command(
     async def run():  # noqa: ANN202
         client = SnmpClient()
         try:
-            return await collect(client, snmp_target, [state.profiles[n] for n in names], deadline=timeout)
+            chosen, auto = resolve_modules(names, state.profiles)
+            return await collect(client, snmp_target, chosen, deadline=timeout,
+                                 catalog=state.profiles if auto else None)
         finally:
             client.close()
 
@@ -167,6 +219,9 @@ def collect_command(
             "target": result.target, "up": result.up, "reason": result.reason, "error": result.error,
             "duration_seconds": round(result.duration, 6), "requests": result.requests,
             "varbinds": result.varbinds, "warnings": result.warnings,
+            "sys_object_id": result.sys_object_id, "matched_profiles": result.matched,
+            "profile_matched": result.profile_matched,
+            "modules": {name: {"up": not failed, "failed": failed} for name, failed in result.modules.items()},
             "metrics": [{"name": f.name, "type": f.type,
                          "samples": [{"labels": labels, "value": value} for labels, value in f.values()]}
                         for f in result.families if f.samples],
@@ -176,6 +231,10 @@ def collect_command(
         status = "[green]up[/green]" if result.up else f"[red]down[/red] ({result.reason}: {result.error})"
         out.print(f"{target} {status} in {result.duration * 1000:.1f} ms, "
                   f"{result.requests} requests, {result.varbinds} varbinds")
+        if result.matched:
+            out.print(f"matched by sysObjectID {result.sys_object_id}: {', '.join(result.matched)}")
+        for warning in result.warnings:
+            console(stderr=True).print(f"[yellow]warning[/yellow] {warning}")
         table = Table()
         for col in ("metric", "labels", "value"):
             table.add_column(col, overflow="fold")

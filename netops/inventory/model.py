@@ -233,6 +233,7 @@ class SnmpCredential(Model):
     auth_key: SecretRef | None = None
     priv_protocol: Literal["aes", "aes256"] | None = None
     priv_key: SecretRef | None = None
+    context: Name | None = None  # SNMPv3 context name (agents serving several MIB views)
 
     @field_validator("version", mode="before")
     @classmethod

@@ -2,7 +2,9 @@
 
 Every device answers the system group; network gear adds interfaces, LLDP neighbours
 (read by the live isolation audit) and its vendor's board health; power and room
-devices get their own MIBs. The inventory (or the exporter's `module=`) can override.
+devices get their own MIBs. `auto` adds whatever profiles match the device's sysObjectID
+or probe OIDs (vendor UPS, sensor, firewall and switch-health MIBs). The inventory (or the
+exporter's `module=`) can override.
 """
 
 from __future__ import annotations
@@ -29,6 +31,19 @@ _PLATFORM_HEALTH: dict[str, tuple[str, ...]] = {
 }
 
 
+# What a role's devices must deliver; a scrape that decodes none of it is reported.
+_EXPECTED: dict[str, frozenset[str]] = {
+    "ups": frozenset({"power"}),
+    "eps": frozenset({"power"}),
+    "environment_monitor": frozenset({"environment", "cooling"}),
+}
+
+
+def expected_domains(role: str | None) -> frozenset[str]:
+    """Data domains (profile `provides`) a device of this role is expected to deliver."""
+    return _EXPECTED.get(role or "", frozenset())
+
+
 def default_profiles(role: str, platform: str | None = None) -> list[str]:
     """Profile names for a role and platform; ValueError names the valid choices."""
     if role not in ROLES:
@@ -37,13 +52,13 @@ def default_profiles(role: str, platform: str | None = None) -> list[str]:
         raise ValueError(f"unknown platform {platform!r}; expected one of: {', '.join(PLATFORMS)}")
     health = _PLATFORM_HEALTH.get(platform or "", ())
     if role in _NETWORK:
-        names = ("system", "if_mib", "lldp", *health)
+        names = ("system", "if_mib", "lldp", *health, "auto")
     elif role in ("server", "storage"):
         names = ("system", "if_mib", *(health or ("host_resources",)))
     elif role in ("ups", "eps"):
-        names = ("system", "ups_rfc1628")
+        names = ("system", "ups_rfc1628", "auto")
     elif role == "environment_monitor":
-        names = ("system", "room_environment")
+        names = ("system", "room_environment", "auto")
     else:  # village_ap, wireless_ap: is the link up, and how busy
         names = ("system", "if_mib", *health)
     return list(dict.fromkeys(names))

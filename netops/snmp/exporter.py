@@ -33,6 +33,7 @@ from prometheus_client.registry import Collector
 from netops.errors import NetopsError
 from netops.snmp.collector import collect
 from netops.snmp.families import render_text
+from netops.snmp.discovery import AUTO, Memory
 from netops.snmp.profile import Profile, ProfileError, load_profiles
 from netops.snmp.session import SnmpClient
 from netops.snmp.targets import TargetError, TargetMap
@@ -97,6 +98,7 @@ class Exporter:
         self._load_state = load_state
         self.state = load_state()
         self.client = SnmpClient()
+        self.memory = Memory()  # per target: profiles matched by sysObjectID, table sizes
         self.metrics = ExporterMetrics()
         # e.g. the last isolation audit's results, reread at every /metrics scrape
         for extra in extra_collectors:
@@ -147,6 +149,7 @@ class Exporter:
                 log.error("reload failed, keeping the previous configuration: %s", exc)
                 return str(exc)
             self.state = state  # the one atomic swap: a scrape holds the old state or the new one
+            self.memory = Memory()  # what was learnt of targets may not hold for the new config
             self.metrics.reload_ok.set(1)
             self.metrics.reload_time.set(time.time())
             self.metrics.reload_seconds.set(time.perf_counter() - started)
@@ -174,10 +177,10 @@ class Exporter:
         return web.Response(status=400, text=message + "\n")
 
     def _profiles(self, state: ExporterState, names: list[str]) -> list[Profile] | str:
-        unknown = [n for n in names if n not in state.profiles]
+        unknown = [n for n in names if n not in state.profiles and n != AUTO]
         if unknown:
             return f"unknown module(s) {', '.join(unknown)}; known: {', '.join(sorted(state.profiles))}"
-        return [state.profiles[n] for n in names]
+        return [state.profiles[n] for n in names if n != AUTO]
 
     def _deadline(self, request: web.Request) -> float:
         header = request.headers.get("X-Prometheus-Scrape-Timeout-Seconds")
@@ -219,7 +222,9 @@ class Exporter:
         self.metrics.in_flight.inc()
         try:
             left = deadline - (time.perf_counter() - started)
-            result = await collect(self.client, target, profiles, deadline=left)
+            result = await collect(self.client, target, profiles, deadline=left,
+                                   catalog=state.profiles if AUTO in names else None,
+                                   memory=self.memory.target(target.name))
         finally:
             self.metrics.in_flight.dec()
             self._slots.release()

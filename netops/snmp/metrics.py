@@ -7,6 +7,7 @@ Neither touches the network, so every rule here is tested against recordings as 
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Iterable
 
@@ -19,18 +20,58 @@ SCALAR_ROW: ber.Oid = (0,)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+def table_oids(table: TableSpec) -> tuple[list[ber.Oid], list[ber.Oid]]:
+    """(scalars, columns) one table reads in the first pass (fallbacks come later)."""
+    scalars: list[ber.Oid] = []
+    columns: list[ber.Oid] = []
+    target = scalars if table.scalar else columns
+    for metric in table.metrics:
+        target.append(metric.oid)
+        if metric.scale_by:
+            target.append(metric.scale_by)
+    target.extend(label.oid for label in table.labels if label.oid is not None)
+    target.extend(f.oid for f in table.filters)
+    if table.rows_limit is not None:
+        scalars.append(table.rows_limit.oid)
+    return scalars, columns
+
+
+def profile_oids(profile: Profile) -> set[ber.Oid]:
+    """Every object or column a profile may read, fallbacks included (for module health)."""
+    out: set[ber.Oid] = set()
+    for table in profile.tables:
+        scalars, columns = table_oids(table)
+        out.update(scalars, columns)
+        for metric in table.metrics:
+            out.update(f.oid for f in metric.fallback)
+        out.update(label.fallback for label in table.labels if label.fallback is not None)
+    return out
+
+
 def plan(profiles: Iterable[Profile]) -> FetchPlan:
+    scalars: list[ber.Oid] = []
+    columns: list[ber.Oid] = []
+    for profile in profiles:
+        for table in profile.tables:
+            s, c = table_oids(table)
+            scalars += s
+            columns += c
+    return FetchPlan(tuple(dict.fromkeys(scalars)), tuple(dict.fromkeys(columns)))
+
+
+def fallback_plan(profiles: Iterable[Profile], data: Fetched) -> FetchPlan:
+    """Second pass: fallback columns for metrics and labels whose own column came back empty."""
     scalars: list[ber.Oid] = []
     columns: list[ber.Oid] = []
     for profile in profiles:
         for table in profile.tables:
             target = scalars if table.scalar else columns
             for metric in table.metrics:
-                target.append(metric.oid)
-                if metric.scale_by:
-                    target.append(metric.scale_by)
-            target.extend(label.oid for label in table.labels if label.oid is not None)
-            target.extend(f.oid for f in table.filters)
+                if metric.fallback and not data.get(metric.oid):
+                    target.append(metric.fallback[0].oid)
+            for label in table.labels:
+                if label.fallback is not None and label.oid is not None and not data.get(label.oid):
+                    target.append(label.fallback)
     return FetchPlan(tuple(dict.fromkeys(scalars)), tuple(dict.fromkeys(columns)))
 
 
@@ -65,6 +106,10 @@ def render_octets(raw: bytes, how: str) -> str:
         return str(int.from_bytes(raw, "big")) if raw else ""
     if how == "oid":
         return ".".join(map(str, raw))
+    if how == "phys48":
+        return raw.ljust(6, b"\0").hex(":").upper()
+    if how == "0xhex":
+        return "0x" + raw.hex().upper()
     return raw.hex(":")  # hex, mac
 
 
@@ -173,7 +218,10 @@ def _row_labels(table: TableSpec, data: Fetched, index: ber.Oid, pieces: list[be
                 labels[part.name] = _render_part(part, raw)
     for flt in table.filters:
         key = _key(flt.key, names, pieces or [], index) if pieces is not None else index
-        cell = data.get(flt.oid, {}).get(key)
+        column = data.get(flt.oid)
+        if not column and flt.when_absent == "keep":
+            continue
+        cell = column.get(key) if column else None
         if cell is None:
             return None  # fail closed: a row we cannot check is not shown
         value: int | str = cell[1] if isinstance(cell[1], int) else render(cell)
@@ -186,7 +234,10 @@ def _row_labels(table: TableSpec, data: Fetched, index: ber.Oid, pieces: list[be
             labels[label.label] = _classify(label, labels.get(label.from_, ""))
             continue
         key = _key(label.key, names, pieces or [], index) if pieces is not None else index
-        text = render(data.get(label.oid, {}).get(key), label.render)  # type: ignore[arg-type]
+        cell = data.get(label.oid, {}).get(key)  # type: ignore[arg-type]
+        if cell is None and label.fallback is not None:
+            cell = data.get(label.fallback, {}).get(key)
+        text = render(cell, label.render)
         if label.map is not None:
             text = label.map.get(text, label.default if label.default is not None else text)
         elif not text and label.default is not None:
@@ -195,19 +246,35 @@ def _row_labels(table: TableSpec, data: Fetched, index: ber.Oid, pieces: list[be
     return labels
 
 
+def _column(metric: MetricSpec, data: Fetched) -> tuple[dict[ber.Oid, Cell] | None, float]:
+    """The metric's own column, or its first fallback that has data, with that one's scale."""
+    own = data.get(metric.oid)
+    if own or not metric.fallback:
+        return own, 1.0
+    fallback = metric.fallback[0]
+    return data.get(fallback.oid), fallback.scale / metric.scale if metric.scale else fallback.scale
+
+
 def _rows(table: TableSpec, data: Fetched) -> list[ber.Oid]:
     if table.scalar:
         return [SCALAR_ROW]
     seen: dict[ber.Oid, None] = {}
     for metric in table.metrics:
-        seen.update(dict.fromkeys(data.get(metric.oid, ())))
-    return sorted(seen)
+        seen.update(dict.fromkeys(_column(metric, data)[0] or ()))
+    rows = sorted(seen)
+    if table.rows_limit is not None:
+        cell = data.get(table.rows_limit.oid, {}).get(SCALAR_ROW)
+        limit = number(cell) if cell else None
+        if limit is not None:
+            rows = [row for row in rows if row and row[0] <= limit]
+    return rows
 
 
-def _value(metric: MetricSpec, cell: Cell, data: Fetched, row: ber.Oid) -> float | None:
+def _value(metric: MetricSpec, cell: Cell, data: Fetched, row: ber.Oid, column_factor: float = 1.0) -> float | None:
     raw = number(cell)
     if raw is None or raw in metric.unknown:
         return None
+    raw *= column_factor
     if metric.value_map is not None:
         mapped = metric.value_map.get(int(raw))
         if mapped is None:
@@ -223,6 +290,12 @@ def _value(metric: MetricSpec, cell: Cell, data: Fetched, row: ber.Oid) -> float
         if factor is None:
             return None
         value = value * factor
+    if metric.convert == "mw_to_dbm":
+        if value <= 0:
+            return None
+        value = round(10 * math.log10(value), 2)
+    if (metric.min is not None and value < metric.min) or (metric.max is not None and value > metric.max):
+        return None
     return value
 
 
@@ -242,7 +315,9 @@ def _help(metric: MetricSpec) -> str:
 
 def table_families(table: TableSpec, data: Fetched, base: dict[str, str]) -> list[MetricFamily]:
     families = [MetricFamily(m.name, "gauge" if m.type == "info" else m.type, _help(m)) for m in table.metrics]
-    columns = [data.get(m.oid) for m in table.metrics]
+    chosen = [_column(m, data) for m in table.metrics]
+    columns = [c for c, _ in chosen]
+    factors = [f for _, f in chosen]
     if not any(columns):
         return families
     for row in _rows(table, data):
@@ -253,14 +328,14 @@ def table_families(table: TableSpec, data: Fetched, base: dict[str, str]) -> lis
         if labels is None:
             continue
         label_set = LabelSet({**base, **labels})
-        for metric, column, family in zip(table.metrics, columns, families):
+        for metric, column, factor, family in zip(table.metrics, columns, factors, families):
             cell = column.get(row) if column else None
             if cell is None:
                 continue
             if metric.type == "info":
                 family.samples.append(Sample(label_set, 1))
                 continue
-            value = _value(metric, cell, data, row)
+            value = _value(metric, cell, data, row, factor)
             if value is None:
                 continue
             if metric.enum_as == "value":

@@ -33,6 +33,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -45,7 +46,8 @@ PROFILE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Labels the collector adds from the inventory; a profile must not produce them itself.
 RESERVED_LABELS = frozenset({"device", "site", "zone", "role", "town", "platform", "job", "instance"})
 
-Render = Literal["text", "hex", "mac", "ip", "int", "oid", "auto"]
+# "phys48" and "0xhex" render as snmp_exporter does (PhysAddress48, OctetString)
+Render = Literal["text", "hex", "mac", "ip", "int", "oid", "auto", "phys48", "0xhex"]
 
 
 def _to_oid(value: Any) -> Oid:
@@ -109,10 +111,12 @@ class LabelSpec(_Model):
     `key` names the index parts of this table whose sub-identifiers form the other table's
     index (default: the whole index). `map` renames rendered values; `from` + `classify`
     derive a label from another label by regular expressions (first match wins).
+    `fallback` is read only when `oid` gives nothing for the row (ifName -> ifDescr).
     """
 
     label: str
     oid: OidField | None = None
+    fallback: OidField | None = None
     key: list[str] | None = None
     render: Render = "text"
     map: dict[str, str] | None = None
@@ -132,10 +136,16 @@ class LabelSpec(_Model):
 
 
 class FilterSpec(_Model):
-    """Keep only rows whose value in `oid` (joined by `key`) is in `in` / not in `not_in`."""
+    """Keep only rows whose value in `oid` (joined by `key`) is in `in` / not in `not_in`.
+
+    A row whose cell is missing is dropped (fail closed), unless the agent has no such
+    column at all and `when_absent: keep` says the filter then does not apply (some Comware
+    releases return no entPhysicalClass).
+    """
 
     oid: OidField
     key: list[str] | None = None
+    when_absent: Literal["drop", "keep"] = "drop"
     in_: list[int | str] | None = Field(None, alias="in")
     not_in: list[int | str] | None = None
 
@@ -146,11 +156,24 @@ class FilterSpec(_Model):
         return self
 
 
+class Fallback(_Model):
+    """Where to read a metric when its own column is absent (ifHCInOctets -> ifInOctets)."""
+
+    oid: OidField
+    object: str | None = None
+    scale: float = 1.0
+
+
 class MetricSpec(_Model):
     """One metric family. The value is `raw * scale + offset` (times `scale_by`'s value).
 
-    `unknown` lists raw values that mean "not known" (4294967295, 65535...): the sample
-    is left out. `value_map` replaces raw codes by values (codes not listed: left out).
+    `unknown` lists raw values that mean "not known" (4294967295, 65535, -1...): the sample
+    is left out, as is a value outside `min`..`max` (after scaling). `fallback` columns are
+    read only when the agent has no value in `oid` for the row (devices without ifXTable).
+    `convert: mw_to_dbm` turns a (scaled) power in milliwatts into dBm (optical light
+    levels; no light at all, 0 mW, is left out rather than shown as minus infinity).
+    `value_map` replaces raw codes by values (codes not listed: left out); with an enum it
+    maps a vendor's codes onto the enum's (APC output states onto RFC 1628's).
     Enums: `value` keeps the number, `state` emits one 0/1 sample per state
     (labelled `state_label`), `label` emits 1 with the state name as a label.
     `info` metrics are 1 for every row where `oid` exists, carrying the table's labels.
@@ -165,28 +188,43 @@ class MetricSpec(_Model):
     offset: float = 0.0
     scale_by: OidField | None = None
     unknown: list[int] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    convert: Literal["mw_to_dbm"] | None = None
+    fallback: list[Fallback] = Field(default_factory=list)
     value_map: dict[int, float] | None = None
     enum: dict[int, str] | None = None
     enum_as: Literal["value", "state", "label"] = "value"
     state_label: str = "state"
 
     @model_validator(mode="after")
-    def _check(self) -> "MetricSpec":
+    def _check(self, info: ValidationInfo) -> "MetricSpec":
         if not METRIC_NAME.match(self.name):
             raise ValueError(f"{self.name!r} is not a valid Prometheus metric name")
+        if not LABEL_NAME.match(self.state_label):
+            raise ValueError(f"state_label {self.state_label!r} is not a valid label name")
+        if self.enum_as != "value" and not self.enum:
+            raise ValueError(f"enum_as: {self.enum_as} needs an 'enum' map")
+        if (info.context or {}).get("names") == "snmp_exporter":
+            return self  # imported modules keep snmp_exporter's names (ifInOctets, counters without _total)
         if self.type == "counter" and not self.name.endswith("_total"):
             raise ValueError(f"counter {self.name!r} must end in _total")
         if self.type != "counter" and self.name.endswith("_total"):
             raise ValueError(f"only counters may end in _total ({self.name!r})")
         if self.type == "info" and not self.name.endswith("_info"):
             raise ValueError(f"info metric {self.name!r} must end in _info")
-        if self.value_map is not None and self.enum_as != "value":
-            raise ValueError("value_map and enum_as cannot be combined")
-        if self.enum_as != "value" and not self.enum:
-            raise ValueError(f"enum_as: {self.enum_as} needs an 'enum' map")
-        if not LABEL_NAME.match(self.state_label):
-            raise ValueError(f"state_label {self.state_label!r} is not a valid label name")
         return self
+
+
+class RowLimit(_Model):
+    """Keep rows whose first index part is at most the scalar `oid`'s value.
+
+    RFC 1628 cards list three input/output lines and fill the unused ones with zeros;
+    upsInputNumLines / upsOutputNumLines say how many exist.
+    """
+
+    oid: OidField
+    object: str | None = None
 
 
 class TableSpec(_Model):
@@ -195,6 +233,7 @@ class TableSpec(_Model):
     index: list[IndexPart] = Field(default_factory=list)
     labels: list[LabelSpec] = Field(default_factory=list)
     filters: list[FilterSpec] = Field(default_factory=list)
+    rows_limit: RowLimit | None = None
     metrics: list[MetricSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -228,10 +267,35 @@ class TableSpec(_Model):
         return self
 
 
+Domain = Literal["power", "environment", "cooling", "network", "host", "firewall"]
+
+
+class MatchSpec(_Model):
+    """When the profile applies to a device, as LibreNMS's discovery decides it.
+
+    `sys_object_id`: prefixes of the device's sysObjectID (any one matches). `probe`:
+    subtrees (e.g. `1.3.6.1.2.1.33.1.1` upsIdent) of which at least one must hold an object.
+    Both given: both must hold.
+    """
+
+    sys_object_id: list[OidField] = Field(default_factory=list)
+    probe: list[OidField] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> "MatchSpec":
+        if not self.sys_object_id and not self.probe:
+            raise ValueError("a match needs 'sys_object_id' prefixes or 'probe' OIDs")
+        return self
+
+
 class Profile(_Model):
     name: str
     description: str = ""
     mib: str | list[str] = ""
+    match: MatchSpec | None = None
+    provides: list[Domain] = Field(default_factory=list)
+    # snmp_exporter: metric and label names as snmp_exporter emits them (imported modules)
+    names: Literal["netops", "snmp_exporter"] = "netops"
     tables: list[TableSpec] = Field(min_length=1)
 
     @field_validator("name")
@@ -313,8 +377,9 @@ def parse_profile(text: str, path: Path | str = "<profile>") -> Profile:
                            line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
         raise ProfileError(path, "a profile is a YAML mapping with 'name' and 'tables'")
+    context = {"names": data.get("names")} if data.get("names") == "snmp_exporter" else None
     try:
-        return Profile.model_validate(data)
+        return Profile.model_validate(data, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p))
@@ -342,10 +407,22 @@ def load_profile(path: Path) -> Profile:
 
 
 def load_profiles(directory: Path) -> dict[str, Profile]:
-    """Every `*.yaml` profile in a directory, by name; the first bad file raises ProfileError."""
+    """Every `*.yaml` profile in a directory, by name, plus every module of snmp_exporter
+    configurations (`*.snmp.yml`, the generator's output) placed beside them.
+
+    The first bad file raises ProfileError; a module named like a profile is an error too.
+    """
     if not directory.is_dir():
         raise ProfileError(directory, "profile directory does not exist")
-    return {p.stem: load_profile(p) for p in sorted(directory.glob("*.yaml"))}
+    profiles = {p.stem: load_profile(p) for p in sorted(directory.glob("*.yaml"))}
+    for path in sorted(directory.glob("*.snmp.yml")):
+        from netops.snmp.snmp_exporter_modules import load_snmp_exporter_config
+
+        for name, profile in load_snmp_exporter_config(path).items():
+            if name in profiles:
+                raise ProfileError(path, f"module {name!r} has the name of another profile", field=name)
+            profiles[name] = profile
+    return profiles
 
 
 def default_profile_dir() -> Path:

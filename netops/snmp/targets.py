@@ -110,6 +110,7 @@ def snmp_auth(credential: SnmpCredential, secrets: SecretResolver) -> SnmpAuth:
             auth_key=value(credential.auth_key),
             priv_protocol=credential.priv_protocol.upper() if credential.priv_protocol else None,
             priv_key=value(credential.priv_key),
+            context=credential.context or "",
         )
     except SecretError as exc:
         raise TargetError(f"SNMP credential {credential.name!r}: {exc}") from None

@@ -12,7 +12,8 @@ from netops.snmp.profile import load_profiles
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "monitors" / "profiles"
 RULES = ROOT / "monitors" / "rules"
-SCRAPE_METRICS = {"snmp_up", "snmp_scrape_duration_seconds", "snmp_scrape_pdus", "snmp_scrape_varbinds"}
+SCRAPE_METRICS = {"snmp_up", "snmp_scrape_duration_seconds", "snmp_scrape_pdus", "snmp_scrape_varbinds",
+                  "snmp_scrape_module_up", "snmp_scrape_module_failed_objects", "snmp_profile_matched"}
 # the exporter's own /metrics: its scrape counters and the last isolation audit's state
 NETOPS_METRICS = {"netops_exporter_scrapes_total", "netops_audit_passed", "netops_audit_report_present",
                   "netops_audit_last_run_timestamp_seconds"}

@@ -41,8 +41,8 @@ def test_file_sd_has_every_snmp_device_with_inventory_labels(inv):
     labels = by_device(groups)
     assert len(groups) == len(inv.devices) == 113
     assert labels["ups-1"] == {"device": "ups-1", "site": "admin-centre", "zone": "extranet", "role": "ups",
-                               "platform": "appliance", "module": "system,ups_rfc1628"}
-    assert labels["env-1"]["module"] == "system,room_environment"
+                               "platform": "appliance", "module": "system,ups_rfc1628,auto"}
+    assert labels["env-1"]["module"] == "system,room_environment,auto"
     village = labels["wangtai-v001"]
     assert village["town"] == "wangtai" and village["site"] == "wangtai-v001" and village["role"] == "village_ap"
     assert labels["in-core-1"]["module"].split(",")[:3] == ["system", "if_mib", "lldp"]

@@ -29,7 +29,7 @@ def test_check_reports_file_line_and_field(tmp_path):
 
 
 def test_defaults_for_a_role():
-    assert runner.invoke(app, ["defaults", "ups"]).output.strip() == "system,ups_rfc1628"
+    assert runner.invoke(app, ["defaults", "ups"]).output.strip() == "system,ups_rfc1628,auto"
     bad = runner.invoke(app, ["defaults", "toaster"])
     assert bad.exit_code == 2 and "unknown role" in bad.output
 

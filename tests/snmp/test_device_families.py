@@ -1,0 +1,397 @@
+"""Every device family of a computer room, decoded from real recordings served by snmpsim.
+
+Recordings: tests/data/snmp-recordings/ (public LibreNMS test data, see its README) and the
+shared set in ../shared/snmp-recordings/ (tests needing it skip when it is absent). Each
+value is checked against the raw `OID|TYPE|VALUE` line of the recording, not a copy of it.
+Profiles are chosen the way the exporter does it: module `auto` (sysObjectID and probes).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from netops.snmp.collector import collect, resolve_modules
+from netops.snmp.discovery import identify, matching, probes
+from netops.snmp.families import render_text
+from netops.snmp.session import SnmpClient
+from netops.snmp.target import SnmpAuth, SnmpTarget
+from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.conftest import ROOT, run, shared_recordings
+
+LOCAL = ROOT / "tests" / "data" / "snmp-recordings"
+REFUSED = {  # the partial-scrape agent refuses one scalar and one cell of a column
+    "1.3.6.1.2.1.33.1.2.5.0|2|2716": "1.3.6.1.2.1.33.1.2.5.0|2:error|op=any,status=genError",
+    "1.3.6.1.2.1.33.1.4.4.1.3.2|2|21": "1.3.6.1.2.1.33.1.4.4.1.3.2|2:error|op=any,status=genError",
+}
+
+
+def recording_path(name: str) -> Path | None:
+    for base in (LOCAL, shared_recordings()):
+        if base is not None and (base / f"{name}.snmprec").exists():
+            return base / f"{name}.snmprec"
+    return None
+
+
+def raw(name: str, oid: str) -> str:
+    """The value column of one line of the raw recording."""
+    path = recording_path(name)
+    assert path is not None, name
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, rest = line.partition("|")
+        if key == oid:
+            return rest.partition("|")[2]
+    raise AssertionError(f"{oid} not in {name}")
+
+
+def num(name: str, oid: str) -> int:
+    return int(raw(name, oid))
+
+
+@pytest.fixture(scope="module")
+def agent(tmp_path_factory):
+    if not (VENV_BIN / "snmpsim-command-responder").exists():
+        pytest.skip("snmpsim is not installed (pip install snmpsim)")
+    work = tmp_path_factory.mktemp("families")
+    data = work / "data"
+    data.mkdir()
+    for base in (LOCAL, shared_recordings()):
+        if base is not None:
+            for file in base.glob("*.snmprec"):
+                shutil.copy(file, data / file.name)
+    text = (LOCAL / "generex-ups_cs141.snmprec").read_text(encoding="utf-8")
+    for line, refused in REFUSED.items():
+        assert line in text
+        text = text.replace(line, refused)
+    (data / "refuser.snmprec").write_text(text, encoding="utf-8")
+    sim = Snmpsim(data, work, ready_community="avtech_roomalert12e")
+    yield sim
+    sim.stop()
+
+
+def need_shared(name: str) -> None:
+    if recording_path(name) is None:
+        pytest.skip(f"shared recording {name} is absent (../shared/snmp-recordings)")
+
+
+def scrape(agent, community: str, profiles: dict, modules: str = "system,auto", role: str | None = None):
+    labels = {"device": community, **({"role": role} if role else {})}
+    target = SnmpTarget(name=community, host=agent.host, port=agent.port, auth=SnmpAuth(community=community),
+                        labels=labels, timeout=5, retries=1)
+    chosen, auto = resolve_modules(modules.split(","), profiles)
+
+    async def go():
+        client = SnmpClient()
+        try:
+            return await collect(client, target, chosen, deadline=60, catalog=profiles if auto else None)
+        finally:
+            client.close()
+
+    result = run(go())
+    assert result.up, result.error
+    return result
+
+
+def values(result, name: str) -> list[tuple[dict, float]]:
+    family = result.family(name)
+    if family is None:
+        return []
+    return [({k: v for k, v in labels.items() if k not in ("device", "role")}, value)
+            for labels, value in family.values()]
+
+
+def one(result, name: str, **labels) -> float:
+    matches = [v for l, v in values(result, name) if all(l.get(k) == w for k, w in labels.items())]
+    assert len(matches) == 1, (name, labels, values(result, name))
+    return matches[0]
+
+
+# --- which profiles a device gets ----------------------------------------------------------
+
+MATCHES = [
+    ("avtech_roomalert12e", {"avtech_roomalert"}),
+    ("hwg-wld_wld2", {"hwg_wld"}),
+    ("hwg-poseidon", {"hwg_poseidon"}),
+    ("hwg-ste", {"hwg_ste"}),
+    ("geist-watchdog", {"geist_watchdog"}),
+    ("apc_netbotz", {"apc_netbotz"}),
+    ("apc_nbrk0200", {"apc_netbotz"}),
+    ("generex-ups_cs141", {"ups_rfc1628"}),
+    ("eatonups", {"eaton_xups"}),
+    ("netmanplus", set()),
+    ("huaweiups_ups2000", {"ups_rfc1628"}),
+    ("netvision-rfc", {"ups_rfc1628", "ucd_snmp"}),
+    ("akcp_serverprobe8", {"room_environment"}),
+    ("stoneos", {"hillstone"}),
+    ("vrp_5720", {"huawei_entity", "huawei_health"}),
+    ("yunshan_s5735-v2", {"huawei_entity", "huawei_health"}),
+    ("comware", {"h3c_entity", "h3c_health"}),
+    ("linux_icecast", {"ucd_snmp"}),
+]
+
+
+@pytest.mark.parametrize("name, expected", MATCHES, ids=[m[0] for m in MATCHES])
+def test_profiles_matched_by_sys_object_id_and_probes(agent, profiles, name, expected):
+    if recording_path(name) is None:
+        pytest.skip(f"recording {name} is absent")
+
+    async def go():
+        client = SnmpClient()
+        try:
+            target = SnmpTarget(name=name, host=agent.host, port=agent.port, auth=SnmpAuth(community=name),
+                                timeout=5, retries=1)
+            return await identify(await client.session(target), probes(profiles))
+        finally:
+            client.close()
+
+    identity = run(go())
+    assert set(matching(profiles, identity)) == expected
+
+
+# --- environment monitors ------------------------------------------------------------------
+
+def test_avtech_room_alert_12e(agent, profiles):
+    r = scrape(agent, "avtech_roomalert12e", profiles, role="environment_monitor")
+    assert r.matched == ["avtech_roomalert"] and r.profile_matched is True
+    base = "1.3.6.1.4.1.20916.1.10.1"
+    assert one(r, "room_temperature_celsius", sensor=raw("avtech_roomalert12e", f"{base}.1.3.0")) \
+        == num("avtech_roomalert12e", f"{base}.1.1.0") / 100 == 25.34
+    assert one(r, "room_temperature_celsius", sensor="Ext Sensor 1") == num("avtech_roomalert12e", f"{base}.2.1.0") / 100
+    assert one(r, "room_temperature_celsius", sensor="Ext Sensor 1") == 27.62
+    for i, arc in enumerate((5, 6, 7, 8), start=1):
+        assert one(r, "room_contact_alarm", sensor=f"Switch Sen {i}", kind="contact") \
+            == num("avtech_roomalert12e", f"{base}.{arc}.1.0") == 0
+    assert one(r, "snmp_profile_matched") == 1
+
+
+def test_hwgroup_wld2_leak_and_disconnected_cables(agent, profiles):
+    r = scrape(agent, "hwg-wld_wld2", profiles, role="environment_monitor")
+    col = "1.3.6.1.4.1.21796.4.5.4.1"
+    assert num("hwg-wld_wld2", f"{col}.6.1") == 0
+    assert one(r, "room_contact_alarm", sensor="Sonde Nord", kind="water") == 0
+    assert one(r, "room_sensor_fault", sensor="Sonde Nord") == 0
+    for i in (2, 3, 4):
+        name = raw("hwg-wld_wld2", f"{col}.2.{i}")
+        assert num("hwg-wld_wld2", f"{col}.6.{i}") == 2  # cable disconnected
+        assert one(r, "room_sensor_fault", sensor=name, kind="water") == 1
+        assert [v for l, v in values(r, "room_contact_alarm") if l["sensor"] == name] == []  # not a leak
+        assert one(r, "room_sensor_state", sensor=name, kind="water") == num("hwg-wld_wld2", f"{col}.3.{i}") == 3
+
+
+def test_hwgroup_poseidon_temperature_humidity_contacts(agent, profiles):
+    r = scrape(agent, "hwg-poseidon", profiles, role="environment_monitor")
+    col = "1.3.6.1.4.1.21796.3.3.3.1"
+    for i in range(1, 9):
+        name, value, unit = raw("hwg-poseidon", f"{col}.2.{i}"), num("hwg-poseidon", f"{col}.6.{i}"), num("hwg-poseidon", f"{col}.9.{i}")
+        if unit == 0:
+            assert one(r, "room_temperature_celsius", sensor=name) == value / 10
+        else:
+            assert one(r, "room_humidity_ratio", sensor=name) == value / 1000
+    assert one(r, "room_temperature_celsius", sensor="T.C4c") == 31.1
+    assert len(values(r, "room_contact_alarm")) == 6
+    assert all(v == 0 for _, v in values(r, "room_contact_alarm"))
+
+
+def test_apc_netbotz_probes_and_sentinels(agent, profiles):
+    r = scrape(agent, "apc_netbotz", profiles, role="environment_monitor")
+    col = "1.3.6.1.4.1.318.1.1.10.5.1.1.1"
+    temps = {l["sensor"]: v for l, v in values(r, "room_temperature_celsius")}
+    for i in range(1, 18):
+        assert temps[raw("apc_netbotz", f"{col}.3.{i}")] == num("apc_netbotz", f"{col}.5.{i}") / 10
+    assert num("apc_netbotz", f"{col}.5.18") == -2147483647 and "Hall1-Wireless-Ext" not in temps
+    humid = {l["sensor"]: v for l, v in values(r, "room_humidity_ratio")}
+    assert len(humid) == 10 and humid["THUM-01-A3-F"] == num("apc_netbotz", f"{col}.8.1") / 100 == 0.45
+    assert one(r, "room_temperature_celsius", sensor="TEMP-13-B12-R", location="Rack-B12-R") == 31.0
+
+
+def test_environment_monitor_without_a_decoding_profile_is_reported(agent, profiles):
+    """Geist's recording holds only its identity: matched, but nothing decoded -> 0 and a warning."""
+    r = scrape(agent, "geist-watchdog", profiles, role="environment_monitor")
+    assert r.up and one(r, "snmp_profile_matched") == 0
+    assert any("no profile decodes" in w and "1.3.6.1.4.1.21239.5.1" in w for w in r.warnings)
+    r = scrape(agent, "netmanplus", profiles, modules="system,auto", role="ups")
+    assert r.matched == [] and one(r, "snmp_profile_matched") == 0
+
+
+# --- UPS -----------------------------------------------------------------------------------
+
+def test_generex_cs141_three_phase_on_bypass(agent, profiles):
+    r = scrape(agent, "generex-ups_cs141", profiles, modules="system,if_mib,auto", role="ups")
+    rec = "generex-ups_cs141"
+    assert num(rec, "1.3.6.1.2.1.33.1.4.1.0") == 4
+    assert one(r, "ups_output_source", state="bypass") == 1 and one(r, "ups_output_source", state="normal") == 0
+    assert one(r, "ups_bypass_frequency_hertz") == num(rec, "1.3.6.1.2.1.33.1.5.1.0") / 10 == 50.0
+    for line in (1, 2, 3):
+        assert one(r, "ups_bypass_voltage_volts", line=str(line)) == num(rec, f"1.3.6.1.2.1.33.1.5.3.1.2.{line}")
+        assert one(r, "ups_input_voltage_volts", line=str(line)) == num(rec, f"1.3.6.1.2.1.33.1.3.3.1.3.{line}")
+    assert [v for _, v in sorted(values(r, "ups_bypass_voltage_volts"), key=lambda s: s[0]["line"])] == [233, 233, 235]
+    # negative output power on lightly loaded phases is left out, not summed on a dashboard
+    assert num(rec, "1.3.6.1.2.1.33.1.4.4.1.4.1") == -4 and num(rec, "1.3.6.1.2.1.33.1.4.4.1.4.3") == -26
+    assert values(r, "ups_output_power_watts") == [({"line": "2"}, 469)]
+    assert one(r, "ups_on_battery_seconds") == 0
+    assert one(r, "ups_battery_runtime_seconds") == num(rec, "1.3.6.1.2.1.33.1.2.3.0") * 60
+    assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.2.1.33.1.2.5.0") / 10 == 271.6
+    assert one(r, "snmp_profile_matched") == 1
+    # ifTable and ifXTable both present: HC counters, ifName
+    assert one(r, "if_in_bytes_total", if_name="eth0") == num(rec, "1.3.6.1.2.1.31.1.1.1.6.2")
+    assert one(r, "if_speed_bytes_per_second", if_name="eth0") == 100e6 / 8
+
+
+def test_eaton_xups_and_interfaces_without_ifxtable(agent, profiles):
+    r = scrape(agent, "eatonups", profiles, modules="system,if_mib,auto", role="ups")
+    assert r.matched == ["eaton_xups"] and one(r, "snmp_profile_matched") == 1
+    rec = "eatonups"
+    assert one(r, "ups_input_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.534.1.3.4.1.2.1") == 228
+    assert one(r, "ups_input_frequency_hertz") == num(rec, "1.3.6.1.4.1.534.1.3.1.0") / 10 == 50.0
+    assert one(r, "ups_output_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.534.1.4.4.1.2.1") == 230
+    assert one(r, "ups_output_current_amperes", line="1") == num(rec, "1.3.6.1.4.1.534.1.4.4.1.3.1") == 1
+    assert one(r, "ups_output_power_watts", line="1") == num(rec, "1.3.6.1.4.1.534.1.4.4.1.4.1") == 231
+    assert one(r, "ups_output_frequency_hertz") == 50.0
+    assert one(r, "ups_bypass_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.534.1.5.3.1.2.1") == 228
+    assert one(r, "ups_battery_charge_ratio") == num(rec, "1.3.6.1.4.1.534.1.2.4.0") / 100 == 1.0
+    assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.4.1.534.1.2.2.0") == 78
+    # no ifXTable: 32-bit counters, ifSpeed and ifDescr stand in
+    assert one(r, "if_in_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.10.1") == 4192067549
+    assert one(r, "if_out_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.16.1")
+    assert one(r, "if_speed_bytes_per_second", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.5.1") / 8
+
+
+def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
+    need_shared("huaweiups_ups2000")
+    r = scrape(agent, "huaweiups_ups2000", profiles, role="ups")
+    rec = "huaweiups_ups2000"
+    assert num(rec, "1.3.6.1.2.1.33.1.2.3.0") == 4294967295 and values(r, "ups_battery_runtime_seconds") == []
+    assert one(r, "ups_output_voltage_volts", line="1") == num(rec, "1.3.6.1.2.1.33.1.4.4.1.2.1")
+    assert one(r, "snmp_profile_matched") == 1
+
+
+# --- firewalls and switch health -----------------------------------------------------------
+
+def test_hillstone_stoneos_firewall(agent, profiles):
+    need_shared("stoneos")
+    r = scrape(agent, "stoneos", profiles, role="firewall")
+    assert "hillstone" in r.matched
+    assert one(r, "entity_cpu_usage_ratio", entity="system") == num("stoneos", "1.3.6.1.4.1.28557.2.2.1.3.0") / 100
+    assert one(r, "entity_memory_size_bytes") == num("stoneos", "1.3.6.1.4.1.28557.2.2.1.4.0") * 1024
+    assert one(r, "entity_memory_used_bytes") == num("stoneos", "1.3.6.1.4.1.28557.2.2.1.5.0") * 1024
+    assert {l["psu"]: v for l, v in values(r, "device_psu_failed")} == {"PS0": 0, "PS1": 0}
+    assert one(r, "entity_temperature_celsius", entity="Switch") == num("stoneos", "1.3.6.1.4.1.28557.2.28.1.2.1.3.4") == 68
+
+
+def test_huawei_fans_power_supplies_and_light_levels(agent, profiles):
+    need_shared("yunshan_s5735-v2")
+    r = scrape(agent, "yunshan_s5735-v2", profiles)
+    fan = "1.3.6.1.4.1.2011.5.25.31.1.1.10.1"
+    for i in (1, 2):
+        name = raw("yunshan_s5735-v2", f"{fan}.8.1.{i}")
+        assert one(r, "device_fan_failed", fan=name) == 0
+        assert one(r, "device_fan_speed_ratio", fan=name) == num("yunshan_s5735-v2", f"{fan}.5.1.{i}") / 100
+    assert len(values(r, "device_psu_failed")) == 4 and all(v == 0 for _, v in values(r, "device_psu_failed"))
+    assert values(r, "transceiver_rx_power_dbm") == []  # -1: no module reading
+    r = scrape(agent, "vrp_5720", profiles)
+    microwatts = num("vrp_5720", "1.3.6.1.4.1.2011.5.25.31.1.1.3.1.8.67469390")
+    dbm = [v for l, v in values(r, "transceiver_rx_power_dbm")]
+    assert microwatts == 536 and -2.71 in dbm  # 10 * log10(0.536 mW)
+
+
+def test_h3c_fans_power_supplies_and_light_levels(agent, profiles):
+    need_shared("comware")
+    r = scrape(agent, "comware", profiles)
+    assert one(r, "device_fan_failed", fan="0") == 0
+    assert {l["psu"]: v for l, v in values(r, "device_psu_failed")} == {"0": 0, "1": 0, "2": 0}  # 3-5 not installed
+    port = raw("comware", "1.3.6.1.2.1.31.1.1.1.1.13")
+    assert one(r, "transceiver_rx_power_dbm", interface=port) == num("comware", "1.3.6.1.4.1.25506.2.70.1.1.1.12.13") / 100
+    assert one(r, "transceiver_tx_power_dbm", interface=port) == -5.41
+
+
+# --- partial scrapes -----------------------------------------------------------------------
+
+def test_agent_refusing_one_object_loses_only_that(agent, profiles):
+    r = scrape(agent, "refuser", profiles, modules="system,if_mib,ups_rfc1628", role="ups")
+    assert r.up
+    assert r.modules["system"] == [] and r.modules["if_mib"] == []
+    assert r.modules["ups_rfc1628"] == ["1.3.6.1.2.1.33.1.2.5", "1.3.6.1.2.1.33.1.4.4.1.3"]
+    assert one(r, "snmp_scrape_module_up", module="ups_rfc1628") == 0
+    assert one(r, "snmp_scrape_module_failed_objects", module="ups_rfc1628") == 2
+    assert one(r, "snmp_scrape_module_up", module="if_mib") == 1
+    assert values(r, "ups_battery_voltage_volts") == [] and values(r, "ups_output_current_amperes") == []
+    # everything else the agent answered is there
+    assert one(r, "ups_battery_charge_ratio") == 1.0
+    assert one(r, "ups_output_voltage_volts", line="3") == 235
+    assert one(r, "ups_output_source", state="bypass") == 1
+    assert one(r, "if_in_bytes_total", if_name="eth0") == 26086247739
+    assert any("upsBattery" in w or "1.3.6.1.2.1.33.1.2.5" in w for w in r.warnings)
+
+
+# --- exposition ----------------------------------------------------------------------------
+
+ALL = [name for name, _ in MATCHES] + ["refuser"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_promtool_check_metrics_passes_on_every_recording(agent, profiles, name):
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (apt-get install prometheus)")
+    if name != "refuser" and recording_path(name) is None:
+        pytest.skip(f"recording {name} is absent")
+    r = scrape(agent, name, profiles, modules="system,if_mib,auto")
+    text = render_text(r.families)
+    lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+# --- efficiency ----------------------------------------------------------------------------
+
+def test_small_agent_is_not_read_past_its_tables(agent, profiles):
+    """A 1-interface UPS card: the first scrape walks entries once; later ones ask for exactly
+    one row per column (plus one probe row per table), not max-repetitions per column."""
+    from netops.snmp.discovery import TargetMemory
+
+    memory = TargetMemory()
+    target = SnmpTarget(name="eatonups", host=agent.host, port=agent.port, auth=SnmpAuth(community="eatonups"),
+                        timeout=5, retries=1)
+
+    async def go():
+        client = SnmpClient()
+        try:
+            return [await collect(client, target, [profiles["if_mib"]], deadline=30, memory=memory)
+                    for _ in range(3)]
+        finally:
+            client.close()
+
+    first, second, third = run(go())
+    assert second.up and third.up and memory.hints
+    planned_columns = len({c for t in profiles["if_mib"].tables if not t.scalar
+                           for c in [*(m.oid for m in t.metrics), *(l.oid for l in t.labels if l.oid)]})
+    # one row: each planned column costs one varbind, the probe one more, ifXTable one (absent)
+    assert second.varbinds == third.varbinds <= planned_columns + 1 + 5 + 2
+    assert first.varbinds <= 25 + 25 + 6 + 3  # two entry walks of 25, the fallback pass, scalars
+    assert one(third, "if_in_bytes_total", if_name="UM9008") == 4192067549
+
+
+def test_collect_cli_warns_when_nothing_is_decoded(agent, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from netops.commands.snmp import app
+
+    config = tmp_path / "exporter.yml"
+    config.write_text(yaml.safe_dump({
+        "auths": {"geist": {"version": "2c", "community": {"env": "GEIST_COMMUNITY"}}},
+        "targets": {"room-9": {"address": f"{agent.host}:{agent.port}", "auth": "geist",
+                               "labels": {"role": "environment_monitor"}, "profiles": ["system", "auto"]}},
+    }))
+    monkeypatch.setenv("GEIST_COMMUNITY", "geist-watchdog")
+    result = CliRunner().invoke(app, ["collect", "room-9", "--config", str(config), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["up"] and report["profile_matched"] is False
+    assert report["matched_profiles"] == ["geist_watchdog"]
+    assert any("no profile decodes" in w for w in report["warnings"])
+    text = CliRunner().invoke(app, ["collect", "room-9", "--config", str(config)])
+    assert "warning" in text.output and "no profile decodes" in text.output
