@@ -185,6 +185,9 @@ class Generator:
     def one(self, name: str, breaking: bool, label: str, text: str | bytes, **kw) -> Mutation:  # type: ignore[no-untyped-def]
         d = self.inv.devices[name]
         data = text if isinstance(text, bytes) else _b(text)
+        if breaking and data == _b(self.rendered[name]) and not kw:
+            # a template change made this mutation a no-op: it would count as "caught" by nothing
+            raise AssertionError(f"mutation {name}/{label} leaves the rendered config unchanged")
         return Mutation(f"{FAMILY[d.platform.value]}/{name}/{label}", name, d.platform.value, breaking,
                         {f"{name}.cfg": data}, **kw)
 
@@ -226,7 +229,11 @@ class Generator:
             bad("telnet-ipv6-after-undo", insert_after(text, lambda x: x == "undo telnet server enable",
                                                        ["telnet ipv6 server enable"]))
             bad("telnet-undo-replaced", text.replace("undo telnet server enable", "telnet server enable"))
-            bad("http-plain-on", text.replace("undo http server enable", "http server enable"))
+            if "undo http server enable" in text:
+                bad("http-plain-on", text.replace("undo http server enable", "http server enable"))
+            if "undo web-manager enable" in text:  # USG: the web UI's plain-HTTP server
+                bad("http-usg-web-on", text.replace("undo web-manager enable", "web-manager enable"))
+                bad("http-usg-web-nested", insert_after(text, lambda x: x == "aaa", [" web-manager enable"]))
         if fam == "comware":
             bad("telnet-undo-replaced", text.replace(" undo telnet server enable", " telnet server enable"))
             bad("http-plain-on", text.replace(" undo ip http enable", " ip http enable"))

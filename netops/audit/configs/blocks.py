@@ -203,7 +203,7 @@ _VRP_GLOBALS: tuple[Prefix, ...] = (
     ("sysname",), ("ip", "route-static"), ("ipv6", "route-static"), ("undo", "ip", "route-static"),
     ("snmp-agent",), ("undo", "snmp-agent"), ("telnet",), ("undo", "telnet"), ("stelnet",), ("undo", "stelnet"),
     ("ssh", "server"), ("undo", "ssh", "server"), ("http",), ("undo", "http"), ("ip", "http"), ("undo", "ip", "http"),
-    ("ip", "https"), ("undo", "ip", "https"), ("ftp", "server"), ("undo", "ftp", "server"), ("ftp",),
+    ("ip", "https"), ("undo", "ip", "https"), ("web-manager",), ("undo", "web-manager"), ("ftp", "server"), ("undo", "ftp", "server"), ("ftp",),
     ("user-interface",), ("line", "vty"), ("line", "class"), ("security-policy",), ("firewall", "zone"),
     ("ip", "address-set"), ("ip", "service-set"), ("nat-policy",), ("nat", "server"), ("nat", "address-group"),
     ("info-center", "loghost"), ("ospf",), ("ospfv3",), ("bgp",), ("isis",), ("rip",), ("ripng",), ("aaa",),

@@ -1,5 +1,5 @@
 """What Huawei VRP and H3C Comware share: `sysname`, `ip route-static`, `info-center loghost`,
-`snmp-agent`, `telnet [ipv6] server enable` (and `undo`), `http server`, and the vty
+`snmp-agent`, `telnet [ipv6] server enable` (and `undo`), `http server` / `web-manager`, and the vty
 block's `protocol inbound`.
 
 Lines are read in file order and the last word on a setting wins, as when the device loads
@@ -116,7 +116,7 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
                 config.loghosts.append((ip, node.line))
         elif h == "telnet":
             _telnet(w[1:], not undo, node.line, switches, config, comware)
-        elif h == "http":
+        elif h in ("http", "web-manager"):
             _http(w, not undo, node.line, switches)
         elif h == "snmp-agent":
             _snmp_line(w, undo, node.line, snmp, config)
@@ -150,8 +150,9 @@ def _telnet(rest: list[str], on: bool, line: Line, switches: _Switches, config: 
 
 
 def _http(w: list[str], on: bool, line: Line, switches: _Switches) -> None:
-    """VRP `http server enable` (plain) / `http secure-server enable`; Comware `ip http enable` / `ip https enable`."""
-    if w[:2] == ["ip", "http"] or w[:3] == ["http", "server", "enable"]:
+    """VRP `http server enable` (plain) / `http secure-server enable`; USG `web-manager enable` (plain) /
+    `web-manager security enable`; Comware `ip http enable` / `ip https enable`."""
+    if w[:2] == ["ip", "http"] or w[:3] == ["http", "server", "enable"] or w[:2] == ["web-manager", "enable"]:
         switches.set(("http", "v4"), on, line)
 
 
