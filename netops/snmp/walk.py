@@ -213,7 +213,9 @@ class _Fetcher:
                 if not (st["done"] or first_over):
                     still.append(entry)
             active = still
-            repetitions = self.max_repetitions
+            # a long first column: ask for more at a time (what lies beyond it in the entry is
+            # the next columns, kept when planned), so a 254-port table takes a few round trips
+            repetitions = min(self.cap, max(self.max_repetitions, reps * 2))
         return state
 
     async def _finish(self, entries: list[ber.Oid], group: dict[ber.Oid, list[ber.Oid]], state: dict) -> None:

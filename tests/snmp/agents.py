@@ -116,7 +116,7 @@ class Snmpsim:
 
     def __init__(self, data_dir: Path, workdir: Path, host: str | None = None, extra: list[str] | None = None,
                  ready_community: str | None = None,
-                 more: list[tuple[Path, list[str]]] | None = None) -> None:
+                 more: list[tuple[Path, list[str]]] | None = None, ready_seconds: float = 60) -> None:
         self.host = host or loopback_address()
         self.port = free_udp_port(self.host)
         exe = VENV_BIN / "snmpsim-command-responder"
@@ -130,7 +130,7 @@ class Snmpsim:
                      f"--agent-udpv4-endpoint={self.host}:{port}", *options]
         self.process = Process(argv, env={"SNMPSIM_ALLOW_ROOT": "true"}, log=workdir / "snmpsim.log")
         community = ready_community or sorted(data_dir.glob("*.snmprec"))[0].stem
-        if not snmp_get_ready(self.host, self.port, community.encode(), 60):
+        if not snmp_get_ready(self.host, self.port, community.encode(), ready_seconds):
             self.process.stop()
             raise RuntimeError("snmpsim did not start: " + self.process.log_text()[-2000:])
 

@@ -69,7 +69,8 @@ def agent(tmp_path_factory):
         assert line in text
         text = text.replace(line, refused)
     (data / "refuser.snmprec").write_text(text, encoding="utf-8")
-    sim = Snmpsim(data, work, ready_community="avtech_roomalert12e")
+    # indexing every recording (comware: 17,589 lines) takes a while on a loaded machine
+    sim = Snmpsim(data, work, ready_community="avtech_roomalert12e", ready_seconds=240)
     yield sim
     sim.stop()
 

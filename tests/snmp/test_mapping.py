@@ -117,3 +117,44 @@ def test_text_exposition_parses_with_prometheus_client():
     parsed = {f.name: f for f in text_string_to_metric_families(text)}
     assert parsed["demo_bytes"].type == "counter"
     assert {s.labels["peer"] for s in parsed["demo_bytes"].samples} == {"core-1", "village"}
+
+
+LINES = parse_profile("""
+name: lines
+tables:
+  - name: count
+    scalar: true
+    metrics:
+      - {name: demo_lines, oid: 1.3.6.1.9.50}
+  - name: lineEntry
+    index: [{name: line, type: integer}]
+    rows_limit: {oid: 1.3.6.1.9.50}
+    labels:
+      - {label: port, oid: 1.3.6.1.9.60.1, fallback: 1.3.6.1.9.61.1}
+    metrics:
+      - {name: demo_power_watts, oid: 1.3.6.1.9.51.1, min: 0, unknown: [-1, 2147483647]}
+      - {name: demo_speed_bytes_per_second, oid: 1.3.6.1.9.52.1, scale: 125000, fallback: [{oid: 1.3.6.1.9.53.1, scale: 0.125}]}
+      - {name: demo_light_dbm, oid: 1.3.6.1.9.54.1, scale: 0.001, convert: mw_to_dbm, unknown: [-1]}
+""", "lines.yaml")
+
+
+def test_rows_beyond_the_line_count_sentinels_negative_power_and_fallbacks():
+    """Hand-made data shaped like an RFC 1628 card with 1 of 3 lines in use (Riello-style zeros)."""
+    data = {
+        O("1.3.6.1.9.50"): {(0,): (ber.INTEGER, 2)},
+        O("1.3.6.1.9.51.1"): {(1,): (ber.INTEGER, 469), (2,): (ber.INTEGER, -4), (3,): (ber.INTEGER, 0)},
+        O("1.3.6.1.9.53.1"): {(1,): (ber.GAUGE32, 10_000_000), (2,): (ber.GAUGE32, 100_000_000)},
+        O("1.3.6.1.9.54.1"): {(1,): (ber.INTEGER, 536), (2,): (ber.INTEGER, -1)},
+        O("1.3.6.1.9.61.1"): {(1,): (ber.OCTET_STRING, b"eth0"), (2,): (ber.OCTET_STRING, b"eth1")},
+    }
+    out = _by_name(families([LINES], data))
+    assert out["demo_power_watts"].values() == [({"line": "1", "port": "eth0"}, 469)]  # -4 below min, line 3 > count
+    assert out["demo_speed_bytes_per_second"].values() == [({"line": "1", "port": "eth0"}, 1_250_000),
+                                                          ({"line": "2", "port": "eth1"}, 12_500_000)]
+    assert out["demo_light_dbm"].values() == [({"line": "1", "port": "eth0"}, -2.71)]
+    # the fallback column is read only when the first column holds nothing
+    from netops.snmp.metrics import fallback_plan
+
+    assert O("1.3.6.1.9.53.1") in fallback_plan([LINES], data).columns
+    assert fallback_plan([LINES], {**data, O("1.3.6.1.9.52.1"): {(1,): (ber.GAUGE32, 1000)},
+                                   O("1.3.6.1.9.60.1"): {(1,): (ber.OCTET_STRING, b"x")}}).columns == ()
