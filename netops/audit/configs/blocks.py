@@ -101,13 +101,12 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
     open_at = 0
     prev: Node | None = None
     prev_moved = False
+    closers, leave = spec.closers, spec.leave
     for node in nodes:
         words = node.words
-        if not words:
-            continue
         w0 = words[0]
-        if len(words) == 1 and w0 in spec.closers:
-            if ended is None and w0 in spec.leave and _at_global(prev, prev_moved, spec):
+        if w0 in closers and len(words) == 1:
+            if ended is None and w0 in leave and _at_global(prev, prev_moved, spec):
                 ended = node
                 notes.append(f"line {node.number}: `{node.text}` at the global level leaves configuration mode: "
                              "the device applies nothing after it")
