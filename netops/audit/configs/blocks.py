@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from netops.audit.configs.model import ParsedConfig
 from netops.audit.configs.tree import Node
 
 Prefix = tuple[str, ...]
@@ -151,7 +152,7 @@ def _orphan_owner(block: Node, out: list[Node], open_at: int, words: list[str], 
     return _owner(block, spec.kind(block.words), words, spec)
 
 
-def stop_here(config, placed: Placement) -> None:  # type: ignore[no-untyped-def]
+def stop_here(config: ParsedConfig, placed: Placement) -> None:
     """Lines after the point where the device leaves configuration mode are not applied: every
     security check is UNKNOWN over such a file (a FAIL it already shows stays FAIL)."""
     if placed.ended is None:
