@@ -233,3 +233,28 @@ def test_config_layouts(tmp_path):
     assert considered["notes.txt"] == (False, "names no device that needs a configuration")
     assert considered[".git-not/fw-1.txt"][0] is False and "older" in considered[".git-not/fw-1.txt"][1]
     assert considered["backups/ex-core-1/2026-01-01T0900.cfg"][1].startswith("older")
+
+
+def test_telnet_http_and_snmp_variants_of_each_platform():
+    vrp = lambda body: parse_config("huawei_vrp", f"sysname s\n#\n{body}\n#\nreturn\n")  # noqa: E731
+    assert vrp("undo telnet server enable\ntelnet ipv6 server enable").telnet.enabled is True
+    assert vrp("telnet server enable\nundo telnet server enable\nundo telnet ipv6 server enable").telnet.enabled is False
+    assert vrp("undo telnet server enable").telnet.enabled is None  # IPv6 left to the release: UNKNOWN
+    assert vrp("telnet server-source -i LoopBack0").telnet.enabled is None
+    assert vrp("telnet server frobnicate").unplaced["telnet"]
+    assert vrp("http ipv6 server enable").http.enabled is True
+    assert vrp("undo http server enable\nhttp secure-server enable").http.enabled is False
+    assert vrp("snmp-agent\nsnmp-agent sys-info version v3\nsnmp-agent community read cipher x").snmp.legacy
+    assert vrp("snmp-agent\nsnmp-agent sys-info version all\nundo snmp-agent sys-info version v1 v2c").snmp.versions == {"v3"}
+    assert vrp("snmp-agent\nsnmp-agent frobnicate").unplaced["snmp"]
+    comware = parse_config("hp_comware", " sysname c\n#\n undo telnet server enable\n#\nreturn\n")
+    assert comware.telnet.enabled is False  # one switch for both families on Comware
+    ios = lambda body: parse_config("cisco_ios", f"hostname r\n!\n{body}\n!\nend\n")  # noqa: E731
+    assert ios("line vty 0 4\n transport input telnet\n transport input ssh").telnet.enabled is False  # the last wins
+    assert ios("line vty 0 4\n transport input ssh\n!\nline vty 5 15\n transport input all").telnet.enabled is True
+    assert ios("ip http server").http.enabled is True
+    for line in ("snmp-server community public RO", "snmp-server host 10.0.0.1 public",
+                 "snmp-server group g v2c", "snmp-server user u g v1"):
+        assert ios(line).snmp.legacy, line
+    frr = parse_config("frr", "frr version 8.4\nhostname f\n!\ninterface eth0\n password zebra\nexit\n")
+    assert frr.telnet.enabled is True  # `password` applies globally: telnet logins open

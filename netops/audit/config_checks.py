@@ -98,8 +98,11 @@ def _evidence_problem(d: Device, loaded: LoadedConfig | None, source: str) -> st
     hostname = loaded.parsed.hostname
     if hostname != d.name:
         return f"{loaded.path} is the configuration of '{hostname}', not {d.name}"
-    configured = {name.lower() for name in loaded.parsed.interfaces}
-    missing = [i.name for i in d.interfaces if (i.addresses or i.zone is not None) and i.name.lower() not in configured]
+    configured = loaded.parsed.interfaces
+    missing = [i.name for i in d.interfaces if (i.addresses or i.zone is not None) and i.name not in configured]
+    if missing:  # names are case-insensitive on the devices
+        lowered = {name.lower() for name in configured}
+        missing = [name for name in missing if name.lower() not in lowered]
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         return (f"{loaded.path} lacks interface(s) the inventory addresses or zones: {shown} "

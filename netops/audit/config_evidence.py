@@ -47,7 +47,7 @@ _SEPARATORS = re.compile(r"[-_.@ ]")
 @dataclass(slots=True)
 class Candidate:
     device: str
-    path: Path
+    path: str
     shown: str  # path relative to the directory
     when: dt.datetime | None = None
     ranked_by: str = "mtime"
@@ -178,7 +178,7 @@ def discover(directory: Path, devices: set[str]) -> tuple[dict[str, list[Candida
                 continue
             if when is None:
                 when = _folder_time(folder, root)
-            cand = Candidate(device, Path(path), shown, when, "name" if when is not None else "mtime")
+            cand = Candidate(device, path, shown, when, "name" if when is not None else "mtime")
             found.setdefault(device, []).append(cand)
     return found, others
 
@@ -220,7 +220,7 @@ def _hash(path: str) -> dict[str, Any]:
 
 
 def _read(cand: Candidate, repo: _Repository | None, others: list[dict[str, Any]]) -> None:
-    data, mtime, cand.error = read_file(str(cand.path))
+    data, mtime, cand.error = read_file(cand.path)
     rel = cand.shown.replace(os.sep, "/")
     if repo is not None and rel in repo.blobs:
         sha, ct = repo.last.get(rel, (repo.head, 0))
@@ -258,6 +258,9 @@ def _iso(when: dt.datetime | None) -> str:
 
 def choose(device: str, platform: str, cands: list[Candidate]) -> tuple[LoadedConfig, list[dict[str, Any]]]:
     """Apply the rule to one device's candidates."""
+    if len(cands) == 1:  # the common case, kept cheap: one file per device
+        only = cands[0]
+        return _loaded(device, platform, only), [_entry(only, True, "newest candidate")]
     epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     newest = max((c.when or epoch) for c in cands)
     top = sorted((c for c in cands if (c.when or epoch) == newest), key=lambda c: c.shown)
@@ -278,12 +281,16 @@ def choose(device: str, platform: str, cands: list[Candidate]) -> tuple[LoadedCo
             entries.append(_entry(c, False, f"same content as {chosen.shown}"))
         else:
             entries.append(_entry(c, False, f"older ({_iso(c.when)}) than {chosen.shown} ({_iso(newest)})"))
+    return _loaded(device, platform, chosen), entries
+
+
+def _loaded(device: str, platform: str, chosen: Candidate) -> LoadedConfig:
     if chosen.data is None:
         loaded = LoadedConfig(device, chosen.shown, "", 0, _iso(chosen.when), None, chosen.error or "unreadable")
     else:
-        loaded = load_config(device, platform, str(chosen.path), chosen.data, _iso(chosen.when), chosen.sha256)
+        loaded = load_config(device, platform, chosen.path, chosen.data, _iso(chosen.when), chosen.sha256)
     loaded.commit, loaded.ranked_by, loaded.notes = chosen.commit, chosen.ranked_by, chosen.notes
-    return loaded, entries
+    return loaded
 
 
 def select_configs(directory: Path, platforms: dict[str, str]) -> Selection:
@@ -302,7 +309,7 @@ def select_configs(directory: Path, platforms: dict[str, str]) -> Selection:
             if not path.exists():
                 device, when, _ = attribute(path.name, path.parent.name, set(platforms))
                 if device is not None:
-                    found.setdefault(device, []).append(Candidate(device, path, rel, when,
+                    found.setdefault(device, []).append(Candidate(device, str(path), rel, when,
                                                                   "name" if when else "mtime"))
     configs: dict[str, LoadedConfig] = {}
     manifest: list[dict[str, Any]] = []

@@ -7,8 +7,11 @@ devices write it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from netops.audit.configs import ParsedConfig, parse_config
 from netops.audit.configs.dialect import completeness_problem, dialect_problem
@@ -62,11 +65,8 @@ def load_config(device: str, platform: str, path: str, data: bytes, observed_at:
     return loaded
 
 
-def read_config(device: str, platform: str, path) -> LoadedConfig:  # type: ignore[no-untyped-def]
+def read_config(device: str, platform: str, path: Path) -> LoadedConfig:
     """Read one file from disk (tests and tools that name the file themselves)."""
-    import datetime as dt
-    import os
-
     try:
         with open(path, "rb") as handle:
             data = handle.read()

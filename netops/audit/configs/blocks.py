@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from netops.audit.configs.model import ParsedConfig
 from netops.audit.configs.tree import Node
 
 Prefix = tuple[str, ...]
@@ -101,13 +102,12 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
     open_at = 0
     prev: Node | None = None
     prev_moved = False
+    closers, leave = spec.closers, spec.leave
     for node in nodes:
         words = node.words
-        if not words:
-            continue
         w0 = words[0]
-        if len(words) == 1 and w0 in spec.closers:
-            if ended is None and w0 in spec.leave and _at_global(prev, prev_moved, spec):
+        if w0 in closers and len(words) == 1:
+            if ended is None and w0 in leave and _at_global(prev, prev_moved, spec):
                 ended = node
                 notes.append(f"line {node.number}: `{node.text}` at the global level leaves configuration mode: "
                              "the device applies nothing after it")
@@ -152,7 +152,7 @@ def _orphan_owner(block: Node, out: list[Node], open_at: int, words: list[str], 
     return _owner(block, spec.kind(block.words), words, spec)
 
 
-def stop_here(config, placed: Placement) -> None:  # type: ignore[no-untyped-def]
+def stop_here(config: ParsedConfig, placed: Placement) -> None:
     """Lines after the point where the device leaves configuration mode are not applied: every
     security check is UNKNOWN over such a file (a FAIL it already shows stays FAIL)."""
     if placed.ended is None:

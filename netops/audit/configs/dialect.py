@@ -28,8 +28,7 @@ _FAMILY_MARKERS = {
             "\nip route-static", "\n ip route-static", "\ninfo-center ", "\n info-center "),
 }
 # what the other families write that the VRP family never does: checked first, the full vote only if one is seen
-_NOT_VRP = ("\nfrr version", "\nexit-vrf", "\nservice integrated-vtysh-config", "\n transport input",
-            "\nservice password-encryption", "\nsnmp-server ", "\nno ip http", "\nhostname ")
+_NOT_VRP = ("\nhostname ", "\nfrr version", "\nsnmp-server ", "\n transport input")
 _VENDOR_MARKERS = {
     "huawei_vrp": ("user-interface vty", "\ninterface Vlanif", "\ninterface XGigabitEthernet", "stelnet server enable",
                    "\nacl number", "port link-type"),

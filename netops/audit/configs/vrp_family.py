@@ -130,8 +130,9 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
                 if c.words[2:3] not in (["telnet"], ["all"], ["ssh"]):
                     config.cannot_place("telnet", c.line, "a vty protocol netops does not know")
     config.telnet = telnet_state(switches, vty_telnet, vty_ssh, vty_blocks, comware)
-    plain = switches.get(("http", "v4"))
-    config.http = TelnetState(plain[0], [plain[1]]) if plain else TelnetState(None)
+    plain = [s for s in (switches.get(("http", "v4")), switches.get(("http", "v6"))) if s is not None]
+    on = [line for enabled, line in plain if enabled]
+    config.http = TelnetState(True, on) if on else TelnetState(False if plain else None, [ln for _, ln in plain])
     config.snmp = snmp
 
 
@@ -150,9 +151,11 @@ def _telnet(rest: list[str], on: bool, line: Line, switches: _Switches, config: 
 
 
 def _http(w: list[str], on: bool, line: Line, switches: _Switches) -> None:
-    """VRP `http server enable` (plain) / `http secure-server enable`; USG `web-manager enable` (plain) /
-    `web-manager security enable`; Comware `ip http enable` / `ip https enable`."""
-    if w[:2] == ["ip", "http"] or w[:3] == ["http", "server", "enable"] or w[:2] == ["web-manager", "enable"]:
+    """VRP `http [ipv6] server enable` (plain) / `http secure-server enable`; USG `web-manager enable`
+    (plain) / `web-manager security enable`; Comware `ip http enable` / `ip https enable`."""
+    if w[:2] == ["ip", "http"] or (w[0] == "http" and w[-1] == "enable" and "server" in w):
+        switches.set(("http", "v6" if "ipv6" in w else "v4"), on, line)
+    elif w[:2] == ["web-manager", "enable"]:
         switches.set(("http", "v4"), on, line)
 
 
