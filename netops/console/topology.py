@@ -137,14 +137,14 @@ def overlay_css(nodes: GraphNodes, state: dict[str, str], path_devices: list[lis
     rules = []
     for nid, value in sorted(node_state.items()):
         if value != "unknown":
-            rules.append(f'[id="{escape(nid)}"] > :is(polygon,ellipse,path) {{ fill: {fills[value]}; }}')
+            rules.append(f'[id="{escape(nid)}"] :is(polygon,ellipse,path) {{ fill: {fills[value]}; }}')
     for path in path_devices:
         drawn = [nodes.node_of[d] for d in path if d in nodes.node_of]
         for nid in drawn:
-            rules.append(f'[id="{escape(nid)}"] > :is(polygon,ellipse,path) {{ stroke: #d00000; stroke-width: 4px; }}')
+            rules.append(f'[id="{escape(nid)}"] :is(polygon,ellipse,path) {{ stroke: #d00000; stroke-width: 4px; }}')
         for a, b in zip(drawn, drawn[1:]):
             if a != b:
-                rules.append(f'[id="{escape(edge_id(a, b))}"] > path {{ stroke: #d00000; stroke-width: 5px; }}')
+                rules.append(f'[id="{escape(edge_id(a, b))}"] path {{ stroke: #d00000; stroke-width: 5px; }}')
     return "\n".join(rules)
 
 

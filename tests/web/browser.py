@@ -73,7 +73,7 @@ class Browser:
         return self._run(self._send(method, params))
 
     def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
         return result["result"].get("value")
 
     def wait(self, expression: str, timeout: float = 20.0) -> Any:

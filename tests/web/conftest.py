@@ -24,7 +24,7 @@ from netops.monitoring import PrometheusOptions, file_sd, prometheus_config, ren
 from tests.monitor.conftest import free_tcp_port, lab_env, netops_command, start, stop, wait_http  # noqa: F401
 from tests.monitor.test_prometheus_lab import PROMETHEUS, fast_rules, start_prometheus
 
-DEVICES = ["ups-1", "env-1", "wangtai-ex-sw", "wangtai-in-sw", "in-core-1", *[f"wangtai-v00{n}" for n in range(1, 6)]]
+DEVICES = ["ups-1", "env-1", "wangtai-ex-sw", *[f"wangtai-v00{n}" for n in range(1, 6)]]
 PASSWORDS = {"eng": "engineer-pw", "aud": "auditor-pw", "wangtai": "viewer-pw"}
 SECRET = "S3cretCipherText"  # a secret a backup must never show
 runner = CliRunner()
@@ -106,8 +106,8 @@ def console(lab_env, tmp_path_factory):  # noqa: F811 - the imported fixture is 
         groups = [g for g in file_sd(inv, lab=True) if g["targets"][0] in DEVICES]
         (work / "targets" / "lab.json").write_text(render_file_sd(groups), encoding="utf-8")
         fast_rules(work / "rules")
-        config = prometheus_config(PrometheusOptions(exporters=[f"127.0.0.1:{port}"], scrape_interval="2s",
-                                                     scrape_timeout="2s", evaluation_interval="1s"))
+        config = prometheus_config(PrometheusOptions(exporters=[f"127.0.0.1:{port}"], scrape_interval="4s",
+                                                     scrape_timeout="4s", evaluation_interval="1s"))
         prometheus, prom = start_prometheus(work, config)
         web_port = free_tcp_port()
         web = start([*netops_command(), "web", "-i", str(moved), "--users", str(users_file(work / "users.yaml")),
