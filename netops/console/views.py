@@ -59,7 +59,8 @@ def towns(inv: Inventory, user: User, status: LiveStatus) -> list[TownView]:
         if d.role is Role.village_ap:
             by_town[town].villages.append((d, status.of(d.name)))
         elif d.site == town:
-            up = [c for c in cables_of(inv, d.name) if inv.devices[c[1]].site != town]
+            up = [c for c in cables_of(inv, d.name)
+                  if inv.devices[c[1]].site != town and inv.devices[c[1]].role is not Role.village_ap]
             if up:
                 by_town[town].uplinks.append((d, status.of(d.name), up))
     for view in by_town.values():
