@@ -66,11 +66,11 @@ def web(
 
     if users is None:
         raise UsageError("--users FILE is required: the console has no anonymous access (docs/web.md)")
+    accounts = load_users(users)
     try:
         host, port = split_host_port(listen, default_port=9480)
     except ValueError as exc:
         raise UsageError(f"--listen: {exc}") from None
-    accounts = load_users(users)
     # an inventory with problems (a cable between zones) is still shown, with the problems on
     # every page: the console is where people look at what is wrong
     inv, problems = check_inventory(inventory_path(inventory))

@@ -74,6 +74,9 @@ _env = jinja2.Environment(loader=jinja2.PackageLoader("netops.console", "templat
                           autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 CONSOLE = web.AppKey("console", Console)
+# typed request keys where aiohttp has them (3.12+), plain strings before
+SESSION = web.RequestKey("session", object) if hasattr(web, "RequestKey") else "session"  # type: ignore[attr-defined]
+USER = web.RequestKey("user", object) if hasattr(web, "RequestKey") else "user"  # type: ignore[attr-defined]
 
 
 def _console(request: web.Request) -> Console:
@@ -87,14 +90,18 @@ def _lang(request: web.Request) -> str:
 
 def render(request: web.Request, template: str, http_status: int = 200, **context: Any) -> web.Response:
     lang = _lang(request)
-    session = request.get("session")
+    session = request.get(SESSION)
     page = _env.get_template(template).render(
-        t=translator(lang), lang=lang, user=request.get("user"), csrf=session.csrf if session else "",
+        t=translator(lang), lang=lang, user=request.get(USER), csrf=session.csrf if session else "",
         path=request.path, problems=request.app[CONSOLE].problems if session else [], **context)
     response = web.Response(text=page, status=http_status, content_type="text/html", charset="utf-8")
     if request.query.get("lang") in LANGS:
         response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="Strict", max_age=365 * 86400)
     return response
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=302, headers={"Location": location})
 
 
 def forbidden(request: web.Request) -> web.Response:
@@ -111,15 +118,15 @@ async def guard(request: web.Request, handler):  # noqa: ANN001, ANN202
         user = console.users.get(session.user) if session else None
         if user is None and request.path not in PUBLIC:
             if request.method == "GET":
-                response = web.HTTPFound("/login")
+                response = redirect("/login")
             else:
                 response = web.Response(status=403, text="not logged in\n")
         else:
-            request["session"], request["user"] = session, user
+            request[SESSION], request[USER] = session, user
             try:
                 response = await handler(request)
-            except web.HTTPException as exc:
-                response = exc
+            except web.HTTPException as exc:  # raised by handlers; answered as a plain response
+                response = web.Response(status=exc.status, text=exc.text, headers=exc.headers)
     response.headers.update({k: v for k, v in HEADERS.items() if k not in response.headers})
     return response
 
@@ -147,7 +154,7 @@ async def login(request: web.Request) -> web.Response:
     if user is None:
         return await login_form(request, "bad_login", status=401)
     console.sessions.end(request.cookies.get(SESSION_COOKIE))  # a new id at login: no session fixation
-    response = web.HTTPFound("/topology")
+    response = redirect("/topology")
     response.set_cookie(SESSION_COOKIE, console.sessions.create(user.name), httponly=True, samesite="Strict",
                         secure=console.secure_cookies, path="/")
     response.del_cookie(LOGIN_COOKIE)
@@ -156,12 +163,12 @@ async def login(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     console = _console(request)
-    session = request.get("session")
+    session = request.get(SESSION)
     form = await request.post()
     if session is None or not same_token(session.csrf, str(form.get("csrf", ""))):
         return web.Response(status=403, text="bad CSRF token\n")
     console.sessions.end(request.cookies.get(SESSION_COOKIE))
-    response = web.HTTPFound("/login")
+    response = redirect("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -170,7 +177,7 @@ async def logout(request: web.Request) -> web.Response:
 
 
 async def index(request: web.Request) -> web.Response:
-    raise web.HTTPFound("/topology")
+    return redirect("/topology")
 
 
 async def healthy(request: web.Request) -> web.Response:
@@ -182,7 +189,7 @@ def _audit(console: Console) -> dict[str, Any] | None:
 
 
 async def topology_page(request: web.Request) -> web.Response:
-    console, user = _console(request), request["user"]
+    console, user = _console(request), request[USER]
     devices = visible_devices(user, console.inventory)
     svg, nodes = await console.layout(devices)
     status = await console.status()
@@ -196,7 +203,7 @@ async def topology_page(request: web.Request) -> web.Response:
 
 
 async def topology_json(request: web.Request) -> web.Response:
-    console, user = _console(request), request["user"]
+    console, user = _console(request), request[USER]
     devices = visible_devices(user, console.inventory)
     _, nodes = await console.layout(devices)
     status = await console.status()
@@ -205,7 +212,7 @@ async def topology_json(request: web.Request) -> web.Response:
 
 def _device_or_deny(request: web.Request, name: str):  # noqa: ANN202
     """The device, or 403 for a scoped viewer (unknown names too: no existence oracle), 404 otherwise."""
-    console, user = _console(request), request["user"]
+    console, user = _console(request), request[USER]
     device = console.inventory.devices.get(name)
     if device is None or not may_see(user, console.inventory, device):
         if user.scoped or device is not None:
@@ -228,12 +235,12 @@ async def device_page(request: web.Request) -> web.Response:
 async def villages_page(request: web.Request) -> web.Response:
     console = _console(request)
     status = await console.status()
-    return render(request, "villages.html", towns=views.towns(console.inventory, request["user"], status),
+    return render(request, "villages.html", towns=views.towns(console.inventory, request[USER], status),
                   errors=status.errors)
 
 
 async def town_page(request: web.Request) -> web.Response:
-    console, user = _console(request), request["user"]
+    console, user = _console(request), request[USER]
     name = request.match_info["name"]
     if not may_see_town(user, name):
         raise web.HTTPForbidden(text="not in your scope\n")
@@ -253,13 +260,13 @@ async def audit_page(request: web.Request) -> web.Response:
     console = _console(request)
     report = _audit(console)
     if report is not None:
-        report = views.audit_visible(report, console.inventory, request["user"])
+        report = views.audit_visible(report, console.inventory, request[USER])
     return render(request, "audit.html", report=report)
 
 
 async def history_index(request: web.Request) -> web.Response:
     console = _console(request)
-    devices = visible_devices(request["user"], console.inventory)
+    devices = visible_devices(request[USER], console.inventory)
     last = history.last_versions(console.backups) if console.backups else {}
     return render(request, "history_index.html", rows=sorted((n, v) for n, v in last.items() if n in devices))
 
@@ -283,7 +290,7 @@ async def history_page(request: web.Request) -> web.Response:
 
 async def room_page(request: web.Request) -> web.Response:
     console = _console(request)
-    devices = visible_devices(request["user"], console.inventory)
+    devices = visible_devices(request[USER], console.inventory)
     status = await console.status(room=True)
     series = {k: [r for r in v if r["metric"].get("device", r["metric"].get("instance")) in devices]
               for k, v in status.series.items()}
