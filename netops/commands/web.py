@@ -33,6 +33,8 @@ def web(
                                          help="Users file: accounts, bcrypt hashes, roles and a viewer's towns/sites."),
     prometheus: list[str] = typer.Option([], "--prometheus", envvar="NETOPS_WEB_PROMETHEUS", show_default=False,
                                          help="A zone's Prometheus base URL (repeat for each zone)."),
+    plan: Optional[Path] = typer.Option(None, "--plan", show_default=False,
+                                        help="`netops monitor plan --out` directory: every zone's Prometheus from its plan.json."),
     audit_state: Optional[Path] = typer.Option(None, "--audit-state", envvar="NETOPS_AUDIT_STATE", show_default=False,
                                                help="Last audit's JSON (default: STATE_DIR/audit/last-audit.json)."),
     repo: Optional[Path] = typer.Option(None, "--repo", envvar="NETOPS_BACKUP_DIR", show_default=False,
@@ -80,6 +82,13 @@ def web(
         console(stderr=True).print(f"[yellow]warning[/yellow] the inventory has {len(problems)} problem(s); "
                                    "the console shows them on every page")
     urls = [u for item in prometheus for u in item.split(",") if u]
+    if plan is not None:
+        from netops.console.status import plan_prometheus_urls
+
+        try:
+            urls += [u for zone_urls in plan_prometheus_urls(plan).values() for u in zone_urls if u not in urls]
+        except ValueError as exc:
+            raise UsageError(f"--plan: {exc}") from None
     for url in urls:
         if not url.startswith(("http://", "https://")):
             raise UsageError(f"--prometheus: expected http(s)://host:port, got {url!r}")

@@ -5,7 +5,9 @@ and its devices stay "unknown": the console never paints green what it could not
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 
@@ -77,3 +79,20 @@ async def fetch_status(urls: list[str], *, room: bool = False, timeout: float = 
 
         await asyncio.gather(*(one(u) for u in urls))
     return status
+
+
+def plan_prometheus_urls(plan_dir: Path) -> dict[str, list[str]]:
+    """Each zone's Prometheus servers (one per shard) from `netops monitor plan --out DIR`:
+    DIR/<zone>/plan.json. Raises ValueError naming the file when one cannot be read."""
+    urls: dict[str, list[str]] = {}
+    files = sorted(plan_dir.glob("*/plan.json"))
+    if not files:
+        raise ValueError(f"{plan_dir}: no <zone>/plan.json (write one with `netops monitor plan --out {plan_dir}`)")
+    for path in files:
+        try:
+            plan = json.loads(path.read_text(encoding="utf-8"))
+            zone = str(plan["zone"])
+            urls[zone] = [f"http://{shard['prometheus']}" for shard in plan["shards"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a zone plan ({exc})") from None
+    return urls

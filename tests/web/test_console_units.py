@@ -131,3 +131,18 @@ def test_web_needs_a_users_file_and_hashes_passwords():
     result = runner.invoke(app, ["web", "--hash-password"], input="correct horse\n")
     assert result.exit_code == 0
     assert bcrypt.checkpw(b"correct horse", result.output.strip().encode())
+
+
+def test_prometheus_urls_from_the_monitoring_plan(tmp_path):
+    from netops.console.status import plan_prometheus_urls
+
+    result = runner.invoke(app, ["monitor", "plan", "-i", str(ROOT / "inventory"), "--out", str(tmp_path / "plan")])
+    assert result.exit_code == 0, result.output
+    urls = plan_prometheus_urls(tmp_path / "plan")
+    assert set(urls) >= {"intranet", "extranet"} and all(u.startswith("http://") for v in urls.values() for u in v)
+    result = runner.invoke(app, ["web", "--users", str(tmp_path / "none.yaml"), "--plan", str(tmp_path)])
+    assert result.exit_code == 2
+    (tmp_path / "bad" / "intranet").mkdir(parents=True)
+    (tmp_path / "bad" / "intranet" / "plan.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError, match="plan.json"):
+        plan_prometheus_urls(tmp_path / "bad")
