@@ -94,10 +94,11 @@ def web(
             raise UsageError(f"--prometheus: expected http(s)://host:port, got {url!r}")
 
     async def run() -> None:
-        server = WebServer(build_app(Console(
-            inventory=inv, users=accounts, prometheus=urls, problems=[str(p) for p in problems],
-            audit_state=audit_state or configfile.audit_state_path(),
-            backups=repo or configfile.backup_dir())), web_config)
+        state = Console(inventory=inv, users=accounts, prometheus=urls, problems=[str(p) for p in problems],
+                        audit_state=audit_state or configfile.audit_state_path(),
+                        backups=repo or configfile.backup_dir())
+        server = WebServer(build_app(state), web_config)
+        state.secure_cookies = server.scheme == "https"  # cookies never leave TLS once it is on
         try:
             bound_host, bound_port = await server.start(host, port)
         except OSError as exc:

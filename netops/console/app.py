@@ -7,6 +7,7 @@ else is refused with 405, so the console cannot change the network even by mista
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +192,10 @@ def _audit(console: Console) -> dict[str, Any] | None:
 async def topology_page(request: web.Request) -> web.Response:
     console, user = _console(request), request[USER]
     devices = visible_devices(user, console.inventory)
-    svg, nodes = await console.layout(devices)
+    try:
+        svg, nodes = await console.layout(devices)
+    except topology.TopologyError as exc:  # no Graphviz: say so, keep the rest of the console
+        svg, nodes = f'<p class="error" id="layout-error">{html.escape(str(exc))}</p>', topology.GraphNodes({})
     status = await console.status()
     report = _audit(console) if request.query.get("audit") else None
     paths = [p for p in views.audit_paths(report)] if report else []
@@ -205,7 +209,10 @@ async def topology_page(request: web.Request) -> web.Response:
 async def topology_json(request: web.Request) -> web.Response:
     console, user = _console(request), request[USER]
     devices = visible_devices(user, console.inventory)
-    _, nodes = await console.layout(devices)
+    try:
+        _, nodes = await console.layout(devices)
+    except topology.TopologyError as exc:
+        return web.json_response({"error": str(exc)}, status=503)
     status = await console.status()
     return web.json_response({"nodes": topology.node_states(nodes, status.state), "errors": status.errors})
 

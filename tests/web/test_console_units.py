@@ -146,3 +146,11 @@ def test_prometheus_urls_from_the_monitoring_plan(tmp_path):
     (tmp_path / "bad" / "intranet" / "plan.json").write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match="plan.json"):
         plan_prometheus_urls(tmp_path / "bad")
+
+
+def test_topology_without_graphviz_says_so(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    inv = load_inventory(ROOT / "inventory")
+    pages = asyncio.run(_pages(Console(inventory=inv, users={"eng": _user()}), ["/topology", "/villages"]))
+    assert pages["/topology"][0] == 200 and "graphviz is not installed" in pages["/topology"][1]
+    assert pages["/villages"][0] == 200
