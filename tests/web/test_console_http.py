@@ -103,3 +103,15 @@ def _cookie(name: str, value: str):
 
     return http.cookiejar.Cookie(0, name, value, None, False, "127.0.0.1", False, False, "/", True, False, None,
                                  False, None, None, {})
+
+
+def test_audit_page_by_role(console):
+    auditor = Client(console["base"])
+    assert auditor.login("aud") == 302
+    status, _, page = auditor.request("/audit")
+    assert status == 200 and "intent.physical-isolation" in page and "policy.yaml" in page  # evidence hashes
+    assert "GB/T 22239" in page
+    viewer = Client(console["base"])
+    viewer.login("wangtai")
+    status, _, page = viewer.request("/audit")
+    assert status == 200 and "policy.yaml" not in page and "intranet | extranet" not in page
