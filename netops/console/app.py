@@ -200,7 +200,8 @@ async def topology_page(request: web.Request) -> web.Response:
     report = _audit(console) if request.query.get("audit") else None
     paths = [p for p in views.audit_paths(report)] if report else []
     paths = [[d for d in p if d in devices] for p in paths]
-    css = topology.overlay_css(nodes, status.state, paths)
+    alerting = {a.get("device") or a.get("instance") or "" for a in status.alerts}
+    css = topology.overlay_css(nodes, status.state, paths, alerting)
     down = sorted(n for n in devices if status.of(n) == "down")
     return render(request, "topology.html", svg=svg, css=css, down=down, status=status, paths=paths,
                   zones=console.inventory.zones, prometheus=console.prometheus)

@@ -123,7 +123,8 @@ def layout_svg(dot_text: str, timeout: float = 60.0) -> str:
     return svg[svg.find("<svg"):]
 
 
-def overlay_css(nodes: GraphNodes, state: dict[str, str], path_devices: list[list[str]]) -> str:
+def overlay_css(nodes: GraphNodes, state: dict[str, str], path_devices: list[list[str]],
+                alerting: set[str] = frozenset()) -> str:  # type: ignore[assignment]
     """CSS that paints each node by status (a village node red when any village is down) and
     highlights counterexample paths: stable ids, so the cached layout is reused."""
     node_state: dict[str, str] = {}
@@ -138,6 +139,8 @@ def overlay_css(nodes: GraphNodes, state: dict[str, str], path_devices: list[lis
     for nid, value in sorted(node_state.items()):
         if value != "unknown":
             rules.append(f'[id="{escape(nid)}"] :is(polygon,ellipse,path) {{ fill: {fills[value]}; }}')
+    for nid in sorted({nodes.node_of[d] for d in alerting if d in nodes.node_of}):
+        rules.append(f'[id="{escape(nid)}"] :is(polygon,ellipse,path) {{ stroke: #ff8c00; stroke-width: 3px; stroke-dasharray: 4 2; }}')
     for path in path_devices:
         drawn = [nodes.node_of[d] for d in path if d in nodes.node_of]
         for nid in drawn:

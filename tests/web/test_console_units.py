@@ -101,6 +101,8 @@ def test_village_node_is_red_when_any_village_is_down():
     _, nodes = topology.build_dot(inv, inv.devices)
     css = topology.overlay_css(nodes, {"wangtai-v001": "up", "wangtai-v002": "down", "wangtai-v003": "up"}, [])
     assert '[id="villages-wangtai-extranet"] :is(polygon,ellipse,path) { fill: #ff6b6b; }' in css
+    css = topology.overlay_css(nodes, {}, [], {"ups-1", "wangtai-v004"})
+    assert '[id="dev-ups-1"]' in css and '[id="villages-wangtai-extranet"]' in css and "#ff8c00" in css
     states = topology.node_states(nodes, {"wangtai-v001": "up", "wangtai-v002": "down"})
     assert states["villages-wangtai-extranet"] == "down" and states["dev-in-core-1"] == "unknown"
 
