@@ -26,6 +26,7 @@ COMMANDS = {
     "diff": LazyCommand("netops.commands.devices:register", "Intended (rendered) vs running config as unified diffs.", "register"),
     "push": LazyCommand("netops.commands.devices:register", "Bring devices to their intended config; roll back on any failure.", "register"),
     "service": LazyCommand("netops.commands.service:app", "systemd units for the exporter, hourly backups and the nightly audit."),
+    "web": LazyCommand("netops.commands.web:web", "Serve the read-only web console: topology, villages, room, audit, config history.", "function"),
     "data": LazyCommand("netops.commands.data:app", "Where netops' templates, profiles, rules and sample inventory are; copy them."),
 }
 

@@ -5,7 +5,8 @@
 #  3. audit isolation: the sample passes, a copy with one cable moved fails and names the path;
 #  4. monitoring: SNMP lab agents + the exporter, live UPS / room sensor / village metrics;
 #  4b. one monitoring stack per zone (namespaces): an intranet power cut reaches only the intranet;
-#  5. device operations: FRR lab routers over SSH backed up into git, diffed, pushed (root only).
+#  5. device operations: FRR lab routers over SSH backed up into git, diffed, pushed (root only);
+#  6. the web console over the lab: every page fetched once, its URL printed (NETOPS_DEMO_KEEP=1 keeps it up).
 # Everything talks to loopback or to network namespaces the demo creates, and is stopped after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,10 @@ echo "== 4b. netops monitor plan: one stack per zone; a power cut in the intrane
 echo
 echo "== 5. netops backup / diff / push on the FRR lab routers"
 scripts/demo-devices.sh
+
+echo
+echo "== 6. netops web: the console over the lab (NETOPS_DEMO_KEEP=1 keeps it running to browse)"
+.venv/bin/python scripts/demo_web.py
 
 echo
 echo "demo done: configurations in $DEMO_OUT/configs, audit reports in $DEMO_OUT/audit,"

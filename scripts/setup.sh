@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 purpose=${1:-test}
 
 # Debian packages: the real components netops talks to and is tested against.
-demo_pkgs="git iproute2 snmp frr openssh-server openssh-client prometheus-alertmanager"
-test_pkgs="$demo_pkgs snmpd prometheus prometheus-snmp-exporter lldpd chromium"
+demo_pkgs="git iproute2 snmp frr openssh-server openssh-client prometheus-alertmanager graphviz"
+test_pkgs="$demo_pkgs snmpd prometheus prometheus-snmp-exporter lldpd chromium fonts-wqy-zenhei"
 case "$purpose" in
   demo) pkgs=$demo_pkgs ;;
   test) pkgs=$test_pkgs ;;

@@ -19,9 +19,10 @@ NO_TABLE = {
     "audit metrics": "Prometheus text exposition",
     "data path": "one path",
     "service units": "unit files",
+    "web": "a server: its output is HTML pages",
 }
 # Long-running commands: a service or a many-device run; they log, so take the log options.
-LONG_RUNNING = {"exporter", "backup", "diff", "push"}
+LONG_RUNNING = {"exporter", "backup", "diff", "push", "web"}
 
 
 def _walk(command: click.Command, path: tuple[str, ...] = ()):
