@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -292,11 +293,16 @@ def _load_or_message(source: StateSource) -> ExporterState | str:
 
 async def _in_child_process(source: StateSource) -> ExporterState:
     """Run `source()` in a fresh interpreter (spawned, not forked: this process has threads)."""
+    # at low priority: the loader is background work, scrapes keep the CPU they had
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=os.nice, initargs=(10,))
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            result = await asyncio.get_running_loop().run_in_executor(pool, _load_or_message, source)
+        result = await asyncio.get_running_loop().run_in_executor(pool, _load_or_message, source)
     except BrokenProcessPool as exc:
         raise ReloadError(f"the loader process died: {exc}") from None
+    finally:
+        # joining the child (which frees a whole parsed inventory) must not hold the event loop
+        await asyncio.to_thread(pool.shutdown, True)
     if isinstance(result, str):
         raise ReloadError(result)
     return result

@@ -157,7 +157,10 @@ def test_villages_down_give_one_alert_for_the_town(stack):
                       "TownVillagesDown firing for 2 of 5 villages")
     assert len(firing(base, "TownVillagesDown")) == 1
     assert alerts[0]["labels"]["town"] == "wangtai" and float(alerts[0]["value"]) == pytest.approx(0.4)
-    assert not firing(base, "DeviceDown")  # villages never page one by one
+    # villages never page one by one (on a loaded machine another device's 2 s scrape may time out:
+    # that is not what this test is about)
+    village_pages = [a for a in firing(base, "DeviceDown") if a["labels"]["device"].startswith("wangtai-v0")]
+    assert not village_pages
     port = query(base, 'if_oper_status{device="wangtai-ex-sw",if_name="GigabitEthernet1/0/1"}')
     assert port[0]["value"][1] == "2"
     set_state(stack, "wangtai-v001", "up")
