@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -22,6 +21,7 @@ from netops.commands.common import (
     report_errors,
     setup_logging,
 )
+from netops.stop_signal import stop_on_signals
 
 
 @report_errors
@@ -105,10 +105,7 @@ def web(
             raise CannotRun(f"cannot listen on {listen}: {exc}") from None
         console(stderr=True).print(f"netops web console on {server.scheme}://{bound_host}:{bound_port}/ "
                                    f"({len(accounts)} users, {len(inv.devices)} devices, {len(urls)} Prometheus)")
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         try:
             await stop.wait()
         finally:

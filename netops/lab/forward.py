@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import sys
 from pathlib import Path
 
 from netops.lab import netns
+from netops.stop_signal import stop_on_signals
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -60,11 +60,7 @@ async def serve(routes: list[dict], ready_file: Path) -> None:
         servers.append(await asyncio.start_server(_handler(route["namespace"], target), host, port,
                                                   reuse_address=True, backlog=256))
     ready_file.write_text("ready\n")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await stop_on_signals().wait()
     for server in servers:
         server.close()
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import time
 from pathlib import Path
+
+from netops.stop_signal import stop_on_signals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,10 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         await runner.setup()
         await web.TCPSite(runner, host, int(port)).start()
         print(f"lab SMS gateway (stand-in) on http://{args.listen}/, recording to {args.out}", flush=True)
-        stop = asyncio.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-        await stop.wait()
+        await stop_on_signals().wait()
         await runner.cleanup()
 
     asyncio.run(run())

@@ -38,6 +38,7 @@ from netops.snmp.discovery import AUTO, Memory
 from netops.snmp.profile import Profile, ProfileError, load_profiles
 from netops.snmp.session import SnmpClient
 from netops.snmp.targets import TargetError, TargetMap
+from netops.stop_signal import stop_on_signals
 
 log = logging.getLogger("netops.exporter")
 
@@ -323,12 +324,7 @@ async def serve(exporter: Exporter, host: str, port: int, ready: Callable[[str, 
     if ready:
         ready(*bound)
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
+    stop = stop_on_signals()
     reloads: set[asyncio.Task] = set()
 
     def on_hangup() -> None:

@@ -367,14 +367,18 @@ def _field_path(data: Any, loc: tuple) -> str:
     return out
 
 
+def yaml_error(path: Path | str, exc: yaml.YAMLError) -> ProfileError:
+    """A YAML syntax error as a ProfileError at the file's line."""
+    mark = getattr(exc, "problem_mark", None)
+    return ProfileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None)
+
+
 def parse_profile(text: str, path: Path | str = "<profile>") -> Profile:
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ProfileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                           line=mark.line + 1 if mark else None) from None
+        raise yaml_error(path, exc) from None
     if not isinstance(data, dict):
         raise ProfileError(path, "a profile is a YAML mapping with 'name' and 'tables'")
     context = {"names": data.get("names")} if data.get("names") == "snmp_exporter" else None

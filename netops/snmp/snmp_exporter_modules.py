@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from netops.snmp.profile import Profile, ProfileError
+from netops.snmp.profile import Profile, ProfileError, yaml_error
 
 NAMES_CONTEXT = {"names": "snmp_exporter"}
 _STRING_TYPES = {"DisplayString": "text", "OctetString": "0xhex", "PhysAddress48": "phys48",
@@ -140,9 +140,7 @@ def parse_config(text: str, path: Path | str = "snmp.yml") -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ProfileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                           line=mark.line + 1 if mark else None) from None
+        raise yaml_error(path, exc) from None
     if not isinstance(data, dict):
         raise ProfileError(path, "an snmp_exporter configuration is a mapping of module names")
     modules = data.get("modules", data)  # newer snmp_exporter nests them under `modules:`

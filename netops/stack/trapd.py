@@ -27,6 +27,7 @@ from netops.secrets import SecretResolver, secrets_file_path
 from netops.snmp import usm
 from netops.snmp.target import split_host_port
 from netops.stack import traps
+from netops.stop_signal import stop_on_signals
 
 log = logging.getLogger("netops.traps")
 AUTH_NAMES = {"sha": "SHA", "sha256": "SHA256", "sha512": "SHA512"}
@@ -171,14 +172,7 @@ async def serve(config: TrapConfig, listen: str | None = None, ready=None) -> No
     poster = asyncio.create_task(post_alerts(config.alertmanager, queue))
     if ready:
         ready(*transport.get_extra_info("sockname")[:2])
-    stop = asyncio.Event()
-    import signal
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
+    stop = stop_on_signals()
     try:
         await stop.wait()
     finally:
