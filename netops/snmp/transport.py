@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from netops.snmp import ber
 from netops.snmp.budget import ScrapeBudget
-from netops.snmp.errors import SnmpConfigError, SnmpError, SnmpProtocolError, SnmpTimeout
+from netops.snmp.errors import SnmpBudgetError, SnmpConfigError, SnmpError, SnmpProtocolError, SnmpTimeout
 
 log = logging.getLogger("netops.snmp")
 
@@ -151,6 +151,10 @@ class UdpClient:
             if pending.budget is not None:
                 pending.budget.charge_bytes(len(data))
             result = pending.accept(data)
+        except ber.OidTooLong as exc:  # valid up to an unbounded OID: a walk being led on
+            self.stats.malformed += 1
+            pending.future.set_exception(SnmpBudgetError(f"agent returned an {exc}"))
+            return
         except ber.BerError as exc:
             self.stats.malformed += 1
             pending.dropped = f"malformed response: {exc}"

@@ -10,7 +10,7 @@ import pytest
 
 from netops.snmp import ber
 from netops.snmp.collector import collect
-from netops.snmp.errors import SnmpProtocolError
+from netops.snmp.errors import SnmpBudgetError
 from netops.snmp.session import SnmpClient
 from netops.snmp.target import SnmpAuth, SnmpTarget
 from netops.snmp.walk import FetchPlan, fetch
@@ -112,7 +112,7 @@ def test_malformed_then_valid_answer_is_accepted(responder, profiles):
     assert result.up and stats.malformed + stats.unmatched >= 1
 
 
-def test_agent_walking_backwards_ends_the_column(responder, profiles):
+def test_agent_walking_backwards_ends_the_column_and_marks_its_module(responder, profiles):
     column = (1, 3, 6, 1, 2, 1, 2, 2, 1, 8)
 
     def reply(data):
@@ -127,6 +127,10 @@ def test_agent_walking_backwards_ends_the_column(responder, profiles):
     result, _, _ = scrape(responder(reply), profiles, names=("if_mib",), timeout=0.5, retries=0)
     assert result.up
     assert any("out of order" in w for w in result.warnings)
+    # not silently healthy: the looped column is left out and its module says so
+    assert result.modules["if_mib"], result.modules
+    module_up = result.family("snmp_scrape_module_up")
+    assert [s.value for s in module_up.samples if dict(s.extra).get("module") == "if_mib"] == [0]
 
 
 def test_endless_table_is_cut_by_the_varbind_budget(responder):
@@ -151,7 +155,7 @@ def test_endless_table_is_cut_by_the_varbind_budget(responder):
         finally:
             client.close()
 
-    with pytest.raises(SnmpProtocolError, match="more varbinds"):
+    with pytest.raises(SnmpBudgetError, match="more than 2000 varbinds"):
         run(go())
 
 
