@@ -228,3 +228,14 @@ def test_memory_stays_bounded_over_many_scrapes(responder, profiles):
     before, after, pending = run(go())
     assert pending == 0
     assert after - before < 8 * 1024, f"RSS grew by {after - before} KiB over 1,600 scrapes"
+
+
+def test_bounds_are_never_retried_in_smaller_pieces():
+    """Splitting a request that breached the budget or the deadline would multiply its cost."""
+    from netops.snmp.errors import SnmpDeadlineError, SnmpProtocolError, SnmpTimeout
+    from netops.snmp.walk import _retryable
+
+    assert not _retryable(SnmpBudgetError("agent returned more than 5 varbinds in one scrape"), answered=3)
+    assert not _retryable(SnmpDeadlineError("scrape deadline exceeded"), answered=3)
+    assert _retryable(SnmpTimeout("no response"), answered=3)  # one request lost: split and retry
+    assert _retryable(SnmpProtocolError("noSuchName", status=2), answered=0)
