@@ -8,7 +8,17 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from netops.commands.common import InventoryOption, JsonOption, console, inventory_path, print_json, report_errors
+from netops.commands.common import (
+    InventoryOption,
+    JsonOption,
+    LogFormatOption,
+    LogLevelOption,
+    console,
+    inventory_path,
+    print_json,
+    report_errors,
+    setup_logging,
+)
 from netops.inventory import load_inventory
 from netops.monitoring import (
     MonitoringError,
@@ -166,10 +176,12 @@ def plan_cmd(
     out_console.print(f"wrote one stack per zone under {escape(str(out))}/<zone>/")
 
 
-def _serve_logging(level: str) -> None:
-    import logging
-
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _ready(json_out: bool, text: str, **fields: object) -> None:
+    """The one line a service prints once it listens: text on stderr, or JSON on stdout."""
+    if json_out:
+        print_json(fields)
+    else:
+        console(stderr=True).print(text)
 
 
 @app.command("relay")
@@ -177,7 +189,9 @@ def _serve_logging(level: str) -> None:
 def relay_cmd(
     config: Path = typer.Option(..., "--config", "-c", help="relay.yml written by `netops monitor plan`."),
     listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT (default: the config's listen)."),
-    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+    log_level: str = LogLevelOption,
+    log_format: str = LogFormatOption,
+    json_out: bool = typer.Option(False, "--json", help="Print the ready line (and errors) as JSON."),
 ) -> None:
     """Serve Alertmanager webhooks and deliver them by the zone's SMS platform or DingTalk robot.
 
@@ -190,7 +204,7 @@ def relay_cmd(
     from netops.snmp.target import split_host_port
     from netops.stack.relay import Relay, RelayConfig, make_app
 
-    _serve_logging(log_level)
+    setup_logging(log_level, log_format)
     cfg = RelayConfig.load(config)
     try:
         host, port = split_host_port(listen or cfg.listen, default_port=9095)
@@ -204,7 +218,8 @@ def relay_cmd(
             await web.TCPSite(runner, host, port).start()
         except OSError as exc:
             raise MonitoringError(f"cannot listen on {host}:{port}: {exc}") from None
-        console(stderr=True).print(f"netops relay for zone {escape(cfg.zone)} listening on http://{host}:{port}/")
+        _ready(json_out, f"netops relay for zone {escape(cfg.zone)} listening on http://{host}:{port}/",
+               service="relay", zone=cfg.zone, listen=f"http://{host}:{port}/")
         await _until_stopped()
         await runner.cleanup()
 
@@ -227,7 +242,9 @@ async def _until_stopped() -> None:
 def traps_cmd(
     config: Path = typer.Option(..., "--config", "-c", help="traps.json written by `netops monitor plan`."),
     listen: Optional[str] = typer.Option(None, "--listen", help="HOST:PORT for UDP (default: the config's listen)."),
-    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+    log_level: str = LogLevelOption,
+    log_format: str = LogFormatOption,
+    json_out: bool = typer.Option(False, "--json", help="Print the ready line (and errors) as JSON."),
 ) -> None:
     """Receive SNMP v2c/v3 traps from the zone's devices and post them to its Alertmanager at once.
 
@@ -237,12 +254,13 @@ def traps_cmd(
 
     from netops.stack.trapd import TrapConfig, serve
 
-    _serve_logging(log_level)
+    setup_logging(log_level, log_format)
     cfg = TrapConfig.load(config)
 
     def ready(host: str, port: int) -> None:
-        console(stderr=True).print(f"netops trap receiver for zone {escape(cfg.zone)} on udp://{host}:{port}, "
-                                   f"alerts to {escape(cfg.alertmanager)}")
+        _ready(json_out, f"netops trap receiver for zone {escape(cfg.zone)} on udp://{host}:{port}, "
+                         f"alerts to {escape(cfg.alertmanager)}",
+               service="traps", zone=cfg.zone, listen=f"udp://{host}:{port}", alertmanager=cfg.alertmanager)
 
     try:
         asyncio.run(serve(cfg, listen, ready))

@@ -54,6 +54,10 @@ class BerError(ValueError):
     """The bytes are not a well-formed SNMP message."""
 
 
+class OidTooLong(BerError):
+    """An OID past the RFC bound: from the agent a request was sent to, that is a budget breach."""
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     version: int
@@ -196,10 +200,10 @@ def _decode_oid(body: bytes) -> Oid:
     if not body:
         raise BerError("empty OID")
     if len(body) > 5 * MAX_OID_LENGTH:
-        raise BerError(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
+        raise OidTooLong(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
     if max(body) < 0x80:  # every sub-identifier fits in one byte: the common case
         if len(body) >= MAX_OID_LENGTH:
-            raise BerError(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
+            raise OidTooLong(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
         first = body[0]
         head = (first // 40, first % 40) if first < 80 else (2, first - 80)
         return head + tuple(body[1:])
@@ -215,7 +219,7 @@ def _decode_oid(body: bytes) -> Oid:
     if body[-1] & 0x80:
         raise BerError("OID ends inside a sub-identifier")
     if len(subs) >= MAX_OID_LENGTH:
-        raise BerError(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
+        raise OidTooLong(f"OID longer than {MAX_OID_LENGTH} sub-identifiers")
     first = subs[0]
     head = (first // 40, first % 40) if first < 80 else (2, first - 80)
     return head + tuple(subs[1:])

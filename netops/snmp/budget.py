@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from netops.snmp.errors import SnmpBudgetError, SnmpTimeout
+from netops.snmp.errors import SnmpBudgetError, SnmpDeadlineError
 
 MAX_OID_LENGTH = 128  # sub-identifiers (RFC 2578 section 3.5)
 
@@ -58,7 +58,7 @@ class ScrapeBudget:
         self.responses += 1
         self.varbinds += count
         if self.deadline_at is not None and time.monotonic() > self.deadline_at:
-            raise SnmpTimeout("scrape deadline exceeded")
+            raise SnmpDeadlineError("scrape deadline exceeded")
         if self.varbinds > self.limits.max_varbinds:
             raise SnmpBudgetError(f"agent returned more than {self.limits.max_varbinds} varbinds in one scrape")
 

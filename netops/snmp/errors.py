@@ -15,6 +15,10 @@ class SnmpTimeout(SnmpError):
     reason = "timeout"
 
 
+class SnmpDeadlineError(SnmpTimeout):
+    """The scrape's deadline passed: the whole scrape is over, no request is worth retrying."""
+
+
 class SnmpProtocolError(SnmpError):
     """The agent answered, but with an error status or an unusable response."""
 
@@ -38,6 +42,8 @@ class SnmpConfigError(SnmpError):
 
 
 class SnmpBudgetError(SnmpError):
-    """The agent sent more than one scrape may accept (OID length, bytes, varbinds)."""
+    """The agent sent more than one scrape may accept (OID length, bytes, varbinds) or led a
+    walk backwards (OIDs not increasing). Ends the scrape: retrying in pieces would only
+    multiply what the agent makes it cost."""
 
     reason = "budget"

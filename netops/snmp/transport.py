@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from netops.snmp import ber
 from netops.snmp.budget import ScrapeBudget
-from netops.snmp.errors import SnmpConfigError, SnmpError, SnmpProtocolError, SnmpTimeout
+from netops.snmp.errors import SnmpBudgetError, SnmpConfigError, SnmpError, SnmpProtocolError, SnmpTimeout
 
 log = logging.getLogger("netops.snmp")
 
@@ -53,6 +53,7 @@ class _Pending:
     future: asyncio.Future
     budget: ScrapeBudget | None = None
     dropped: str | None = None  # why the last matching datagram was not taken
+    too_long: bool = False  # a matching datagram decoded up to an OID over the RFC bound
 
 
 class _Protocol(asyncio.DatagramProtocol):
@@ -154,6 +155,9 @@ class UdpClient:
         except ber.BerError as exc:
             self.stats.malformed += 1
             pending.dropped = f"malformed response: {exc}"
+            # dropped like any malformed datagram (a forger must not end a scrape early), but
+            # if nothing better comes the request ends as a budget breach, not a timeout
+            pending.too_long = pending.too_long or isinstance(exc, ber.OidTooLong)
             return
         except Refused as exc:
             pending.dropped = f"refused response: {exc}"
@@ -209,6 +213,9 @@ class UdpClient:
                 async with asyncio.timeout(timeout * (retries + 1)):
                     return await future
             except TimeoutError:
+                if pending.too_long:  # growing OIDs: end the scrape, do not retry in pieces
+                    raise SnmpBudgetError(f"agent {address[0]}:{address[1]} returned an OID longer than "
+                                          f"{ber.MAX_OID_LENGTH} sub-identifiers") from None
                 dropped = f"; {pending.dropped}" if pending.dropped else ""
                 raise SnmpTimeout(f"no response from {address[0]}:{address[1]} after {retries + 1} tries of "
                                   f"{timeout:g}s{dropped}") from None

@@ -13,7 +13,12 @@ Efficiency (an agent's management CPU is the scarce resource, not ours):
 Partial results (one object must not cost the whole device): a request that fails with an
 error status, or times out while the agent answers other requests, is retried in halves
 down to single objects (GET) or single columns with one repetition (GETBULK). What still
-fails is recorded in `FetchResult.failed` and left out; everything else is kept.
+fails is recorded in `FetchResult.failed` and left out; everything else is kept. A column
+whose OIDs stop increasing is left out the same way at once (never asked again).
+
+Bounds are not partial: a budget breach (SnmpBudgetError: OID length, bytes, varbinds) or
+the scrape's deadline ends the whole fetch and is never retried in pieces, which would
+only multiply what the agent makes the scrape cost.
 
 The result is keyed by column OID, then by row index, which is all the metric mapping needs.
 """
@@ -24,7 +29,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from netops.snmp import ber
-from netops.snmp.errors import SnmpError, SnmpProtocolError, SnmpTimeout
+from netops.snmp.errors import SnmpBudgetError, SnmpDeadlineError, SnmpError, SnmpProtocolError, SnmpTimeout
 from netops.snmp.session import Session
 
 TOO_BIG = 1
@@ -56,7 +61,7 @@ class FetchResult:
 
 class _Budget:
     def __init__(self, max_varbinds: int) -> None:
-        self.left = max_varbinds
+        self.left = self.limit = max_varbinds
         self.requests = 0
         self.varbinds = 0
 
@@ -65,11 +70,15 @@ class _Budget:
         self.varbinds += n
         self.left -= n
         if self.left < 0:
-            raise SnmpProtocolError("agent returned more varbinds than the scrape limit allows")
+            raise SnmpBudgetError(f"agent returned more than {self.limit} varbinds in one scrape")
 
 
 def _retryable(exc: SnmpError, answered: int) -> bool:
-    """An error status, or a timeout from an agent that answers other requests: split."""
+    """An error status, or a timeout from an agent that answers other requests: split.
+
+    Never a budget breach or the scrape's deadline: those end the scrape."""
+    if isinstance(exc, SnmpDeadlineError):
+        return False
     if isinstance(exc, SnmpTimeout):
         return answered > 0
     return isinstance(exc, SnmpProtocolError) and exc.status not in (0, TOO_BIG)
@@ -197,7 +206,8 @@ class _Fetcher:
                         st["done"] = True
                         break
                     if oid <= st["last"]:
-                        self.warnings.append(f"agent returned OIDs out of order in {ber.format_oid(entry)}; table cut short")
+                        self._not_increasing(entry, [c for c in self._planned.get(entry, ())
+                                                     if c >= st["last"][: n + 1]])
                         st["done"] = True
                         break
                     col = oid[: n + 1]
@@ -334,6 +344,14 @@ class _Fetcher:
                     # agent's short answer left a row apart need one more small request)
                     repetitions = min(repetitions, min(lefts))
 
+    def _not_increasing(self, where: ber.Oid, columns: list[ber.Oid]) -> None:
+        """A walk led backwards: stop it, and leave out (as failed) every column it had not read."""
+        why = f"agent returned OIDs out of order (not increasing) in {ber.format_oid(where)}"
+        self.warnings.append(f"{why}; walk stopped, left out")
+        for col in columns:
+            self.failed[col] = why
+            self.data.pop(col, None)
+
     def _absorb(self, active: list[ber.Oid], varbinds: list, last: dict[ber.Oid, ber.Oid]) -> list[ber.Oid]:
         width = len(active)
         still: list[ber.Oid] = []
@@ -347,7 +365,7 @@ class _Fetcher:
                     done = True
                     break
                 if oid <= prev:
-                    self.warnings.append(f"agent returned OIDs out of order in {ber.format_oid(col)}; column cut short")
+                    self._not_increasing(col, [col])
                     done = True
                     break
                 if tag not in ber.EXCEPTIONS:

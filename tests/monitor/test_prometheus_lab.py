@@ -89,8 +89,8 @@ def stack(lab_env, tmp_path_factory):
         groups = [g for g in file_sd(inv, lab=True) if g["targets"][0] in DEVICES]
         (work / "targets" / "lab.json").write_text(render_file_sd(groups), encoding="utf-8")
         fast_rules(work / "rules")
-        config = prometheus_config(PrometheusOptions(exporters=[f"127.0.0.1:{port}"], scrape_interval="2s",
-                                                     scrape_timeout="2s", evaluation_interval="1s"))
+        config = prometheus_config(PrometheusOptions(exporters=[f"127.0.0.1:{port}"], scrape_interval="3s",
+                                                     scrape_timeout="3s", evaluation_interval="1s"))
         prometheus, base = start_prometheus(work, config)
         yield inventory, lab_dir, base
     finally:
@@ -114,7 +114,7 @@ def test_metrics_arrive_with_inventory_labels(stack):
     assert labels["site"] == "admin-centre" and labels["zone"] == "extranet" and labels["role"] == "ups"
     assert labels["platform"] == "appliance"  # from file_sd, kept beside the exporter's labels
     assert not any(k.startswith("exported_") for k in labels)
-    up = wait_for(lambda: len(query(base, 'snmp_up == 1')) == len(DEVICES) and query(base, 'snmp_up == 1'), 30,
+    up = wait_for(lambda: len(query(base, 'snmp_up == 1')) == len(DEVICES) and query(base, 'snmp_up == 1'), 60,
                   "every lab device up")
     village = next(r["metric"] for r in up if r["metric"]["device"] == "wangtai-v001")
     assert village["town"] == "wangtai" and village["role"] == "village_ap"
@@ -153,15 +153,16 @@ def test_villages_down_give_one_alert_for_the_town(stack):
     base = stack[2]
     set_state(stack, "wangtai-v001", "down")
     set_state(stack, "wangtai-v002", "down")
-    alerts = wait_for(lambda: [a for a in firing(base, "TownVillagesDown") if float(a["value"]) > 0.39], 40,
+    # on a loaded machine a third village's scrape may miss its deadline for a moment: wait
+    # for the evaluation that sees exactly the two villages set down
+    alerts = wait_for(lambda: [a for a in firing(base, "TownVillagesDown") if 0.39 < float(a["value"]) < 0.41], 60,
                       "TownVillagesDown firing for 2 of 5 villages")
     assert len(firing(base, "TownVillagesDown")) == 1
     assert alerts[0]["labels"]["town"] == "wangtai" and float(alerts[0]["value"]) == pytest.approx(0.4)
-    # villages never page one by one (on a loaded machine another device's 2 s scrape may time out:
-    # that is not what this test is about)
-    village_pages = [a for a in firing(base, "DeviceDown") if a["labels"]["device"].startswith("wangtai-v0")]
-    assert not village_pages
-    port = query(base, 'if_oper_status{device="wangtai-ex-sw",if_name="GigabitEthernet1/0/1"}')
+    # villages never page one by one
+    assert not [a for a in firing(base, "DeviceDown") if a["labels"].get("device") in VILLAGES]
+    port = wait_for(lambda: query(base, 'if_oper_status{device="wangtai-ex-sw",if_name="GigabitEthernet1/0/1"}'), 30,
+                    "wangtai-ex-sw's port status")
     assert port[0]["value"][1] == "2"
     set_state(stack, "wangtai-v001", "up")
     set_state(stack, "wangtai-v002", "up")

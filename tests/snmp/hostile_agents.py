@@ -35,9 +35,15 @@ POLITE = "polite"
 SCALAR = (ber.TIMETICKS, 12345)
 
 
+def _deeper(oid: tuple[int, ...]) -> tuple[int, ...]:
+    """The next OID one sub-identifier longer; from a table entry (IF-MIB: 9-10 long), straight
+    into its first column's rows, so a walk that starts at the entry sees valid rows too."""
+    return oid + ((1, 1) if len(oid) < 11 else (1,))
+
+
 def _row_after(oid: tuple[int, ...]) -> tuple[int, ...]:
     """Columns of the IF-MIB tables are 10-11 sub-identifiers long; rows count up forever."""
-    return oid + (1,) if len(oid) < 12 else oid[:-1] + (oid[-1] + 1,)
+    return _deeper(oid) if len(oid) < 12 else oid[:-1] + (oid[-1] + 1,)
 
 
 def _encode_raw_response(community: bytes, request_id: int, raw_varbinds: bytes) -> bytes:
@@ -58,7 +64,7 @@ def answer(kind: str, request: ber.Response, rng: random.Random) -> list[bytes]:
         out, last = [], list(oids)
         for _ in range(reps):
             for i, oid in enumerate(last):
-                last[i] = oid + (1,)
+                last[i] = _deeper(oid)
                 out.append((last[i], ber.INTEGER, 1))
         return [ber.encode_response(community, rid, out)]
     if kind in ("endless-rows", "big-answers"):

@@ -10,7 +10,7 @@ import pytest
 
 from netops.snmp import ber
 from netops.snmp.collector import collect
-from netops.snmp.errors import SnmpProtocolError
+from netops.snmp.errors import SnmpBudgetError
 from netops.snmp.session import SnmpClient
 from netops.snmp.target import SnmpAuth, SnmpTarget
 from netops.snmp.walk import FetchPlan, fetch
@@ -112,7 +112,7 @@ def test_malformed_then_valid_answer_is_accepted(responder, profiles):
     assert result.up and stats.malformed + stats.unmatched >= 1
 
 
-def test_agent_walking_backwards_ends_the_column(responder, profiles):
+def test_agent_walking_backwards_ends_the_column_and_marks_its_module(responder, profiles):
     column = (1, 3, 6, 1, 2, 1, 2, 2, 1, 8)
 
     def reply(data):
@@ -127,6 +127,10 @@ def test_agent_walking_backwards_ends_the_column(responder, profiles):
     result, _, _ = scrape(responder(reply), profiles, names=("if_mib",), timeout=0.5, retries=0)
     assert result.up
     assert any("out of order" in w for w in result.warnings)
+    # not silently healthy: the looped column is left out and its module says so
+    assert result.modules["if_mib"], result.modules
+    module_up = result.family("snmp_scrape_module_up")
+    assert [s.value for s in module_up.samples if dict(s.extra).get("module") == "if_mib"] == [0]
 
 
 def test_endless_table_is_cut_by_the_varbind_budget(responder):
@@ -151,7 +155,7 @@ def test_endless_table_is_cut_by_the_varbind_budget(responder):
         finally:
             client.close()
 
-    with pytest.raises(SnmpProtocolError, match="more varbinds"):
+    with pytest.raises(SnmpBudgetError, match="more than 2000 varbinds"):
         run(go())
 
 
@@ -224,3 +228,14 @@ def test_memory_stays_bounded_over_many_scrapes(responder, profiles):
     before, after, pending = run(go())
     assert pending == 0
     assert after - before < 8 * 1024, f"RSS grew by {after - before} KiB over 1,600 scrapes"
+
+
+def test_bounds_are_never_retried_in_smaller_pieces():
+    """Splitting a request that breached the budget or the deadline would multiply its cost."""
+    from netops.snmp.errors import SnmpDeadlineError, SnmpProtocolError, SnmpTimeout
+    from netops.snmp.walk import _retryable
+
+    assert not _retryable(SnmpBudgetError("agent returned more than 5 varbinds in one scrape"), answered=3)
+    assert not _retryable(SnmpDeadlineError("scrape deadline exceeded"), answered=3)
+    assert _retryable(SnmpTimeout("no response"), answered=3)  # one request lost: split and retry
+    assert _retryable(SnmpProtocolError("noSuchName", status=2), answered=0)
