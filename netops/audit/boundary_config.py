@@ -225,7 +225,7 @@ def _sensor_ports(d: Device, inv: Inventory, policy: Policy) -> list[tuple[str, 
     """(port of d, IDS) for each cable from d to an address-less interface of a boundary's IDS."""
     ids_names = {n for b in policy.firewall_boundaries for n in b.ids}
     out = []
-    for link in inv.links:
+    for link in inv.links_of(d.name):
         for mine, other in ((link.a, link.b), (link.b, link.a)):
             peer = inv.devices.get(other.device)
             if mine.device != d.name or peer is None or peer.role is not Role.ids:
@@ -247,7 +247,7 @@ def _boundary_ports(d: Device, inv: Inventory, policy: Policy) -> set[str]:
     firewalls = {f for b in policy.firewall_boundaries for f in b.firewalls} or {
         x.name for x in inv.devices.values() if x.role is Role.firewall}
     ports = set()
-    for link in inv.links:
+    for link in inv.links_of(d.name):
         for mine, other in ((link.a, link.b), (link.b, link.a)):
             if mine.device == d.name and other.device in firewalls:
                 ports.add(mine.interface)

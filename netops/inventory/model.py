@@ -691,5 +691,20 @@ class Inventory(BaseModel):
     notify: Notify = Field(default_factory=Notify)
     root: str = ""  # the directory it was loaded from
 
+    _link_index: tuple[int, int, dict[str, list[Link]]] | None = PrivateAttr(default=None)
+
     def devices_by_role(self, *roles: Role) -> list[Device]:
         return [d for d in self.devices.values() if d.role in roles]
+
+    def links_of(self, device: str) -> list[Link]:
+        """Cables with an end on `device`. Indexed once (rebuilt if `links` is replaced or grows),
+        so checks that ask per device stay linear over a 10,000-device network."""
+        key = (id(self.links), len(self.links))
+        if self._link_index is None or self._link_index[:2] != key:
+            index: dict[str, list[Link]] = {}
+            for link in self.links:
+                index.setdefault(link.a.device, []).append(link)
+                if link.b.device != link.a.device:
+                    index.setdefault(link.b.device, []).append(link)
+            self._link_index = (*key, index)
+        return self._link_index[2].get(device, [])
