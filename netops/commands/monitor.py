@@ -227,14 +227,9 @@ def relay_cmd(
 
 
 async def _until_stopped() -> None:
-    import asyncio
-    import signal
+    from netops.stop_signal import stop_on_signals
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await stop_on_signals().wait()
 
 
 @app.command("traps")
