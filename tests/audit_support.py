@@ -10,6 +10,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from netops.audit.findings import Finding, Verdict
 from netops.audit.run import AuditOptions, AuditReport, audit_isolation
 from netops.inventory.load import parse_inventory
@@ -64,3 +66,17 @@ def verdicts(report: AuditReport) -> dict[tuple[str, str], Verdict]:
 
 def failing(report: AuditReport) -> set[tuple[str, str]]:
     return {(f.check, f.target) for f in report.findings if not f.passes}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """The sample's configurations from `netops render`, once per test module."""
+    return render_configs(SAMPLE, tmp_path_factory.mktemp("rendered"))
+
+
+@pytest.fixture
+def configs(tmp_path, rendered) -> Path:
+    """A private copy of the rendered configurations that a test may break."""
+    out = tmp_path / "configs"
+    shutil.copytree(rendered, out)
+    return out

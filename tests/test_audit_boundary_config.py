@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from netops.audit.boundary_config import read_mirroring, read_nat
 from netops.audit.findings import Verdict
+from tests.audit_support import configs, rendered  # noqa: F401 - shared fixtures
 from tests.audit_support import SAMPLE, audit, copy_sample, render_configs, replace_in, results
 
 NAT_SERVER = "nat server portal-in protocol tcp global 198.51.100.17 443 inside 10.20.0.20 443\n"
 MIRROR = (" mirroring-group 1 local\n mirroring-group 1 mirroring-port Ten-GigabitEthernet1/0/48 both\n"
           " mirroring-group 1 monitor-port GigabitEthernet5/0/10\n")
 
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    return render_configs(SAMPLE, tmp_path_factory.mktemp("rendered"))
-
-
-@pytest.fixture
-def configs(tmp_path, rendered) -> Path:
-    out = tmp_path / "configs"
-    shutil.copytree(rendered, out)
-    return out
 
 
 def _finding(configs: Path, check: str, target: str, inv: Path = SAMPLE):

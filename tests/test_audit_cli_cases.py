@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,21 +17,11 @@ from typer.testing import CliRunner
 
 from cli import app
 from netops.devices.gitstore import BackupStore
+from tests.audit_support import configs, rendered  # noqa: F401 - shared fixtures
 from tests.audit_support import SAMPLE, render_configs, replace_in
 
 OLD, NEW = 1_700_000_000, 1_760_000_000
 
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    return render_configs(SAMPLE, tmp_path_factory.mktemp("rendered"))
-
-
-@pytest.fixture
-def configs(tmp_path, rendered) -> Path:
-    out = tmp_path / "configs"
-    shutil.copytree(rendered, out)
-    return out
 
 
 def run(tmp_path: Path, configs: Path, fmt: str = "json") -> tuple[int, dict]:
