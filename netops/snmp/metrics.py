@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from netops.snmp import ber
 from netops.snmp.families import LabelSet, MetricFamily, Sample
-from netops.snmp.profile import IndexPart, LabelSpec, MetricSpec, Profile, TableSpec
+from netops.snmp.profile import Exponent, IndexPart, LabelSpec, MetricSpec, Profile, TableSpec
 from netops.snmp.walk import Cell, Fetched, FetchPlan
 
 SCALAR_ROW: ber.Oid = (0,)
@@ -29,8 +29,10 @@ def table_oids(table: TableSpec) -> tuple[list[ber.Oid], list[ber.Oid]]:
         target.append(metric.oid)
         if metric.scale_by:
             target.append(metric.scale_by)
+        target.extend(e.oid for e in metric.exponent_by)
     target.extend(label.oid for label in table.labels if label.oid is not None)
-    target.extend(f.oid for f in table.filters)
+    target.extend(f.oid for f in table.filters if not f.scalar)
+    scalars.extend(f.oid for f in table.filters if f.scalar)
     if table.rows_limit is not None:
         scalars.append(table.rows_limit.oid)
     return scalars, columns
@@ -217,7 +219,10 @@ def _row_labels(table: TableSpec, data: Fetched, index: ber.Oid, pieces: list[be
             if part.label:
                 labels[part.name] = _render_part(part, raw)
     for flt in table.filters:
-        key = _key(flt.key, names, pieces or [], index) if pieces is not None else index
+        if flt.scalar:
+            key = SCALAR_ROW
+        else:
+            key = _key(flt.key, names, pieces or [], index) if pieces is not None else index
         column = data.get(flt.oid)
         if not column and flt.when_absent == "keep":
             continue
@@ -290,6 +295,11 @@ def _value(metric: MetricSpec, cell: Cell, data: Fetched, row: ber.Oid, column_f
         if factor is None:
             return None
         value = value * factor
+    for exponent in metric.exponent_by:
+        power = _power(exponent, data.get(exponent.oid, {}).get(row))
+        if power is None:
+            return None
+        value = float(f"{value * 10.0 ** power:.15g}")
     if metric.convert == "mw_to_dbm":
         if value <= 0:
             return None
@@ -297,6 +307,11 @@ def _value(metric: MetricSpec, cell: Cell, data: Fetched, row: ber.Oid, column_f
     if (metric.min is not None and value < metric.min) or (metric.max is not None and value > metric.max):
         return None
     return value
+
+
+def _power(exponent: Exponent, cell: Cell | None) -> int | None:
+    code = number(cell) if cell else None
+    return None if code is None else exponent.map.get(int(code))
 
 
 def _enum_help(metric: MetricSpec) -> str:

@@ -140,11 +140,13 @@ class FilterSpec(_Model):
 
     A row whose cell is missing is dropped (fail closed), unless the agent has no such
     column at all and `when_absent: keep` says the filter then does not apply (some Comware
-    releases return no entPhysicalClass).
+    releases return no entPhysicalClass). `scalar: true` tests one scalar for every row
+    (a NetBotz 200 gives all its temperatures in the unit memSensorsStatusSysTempUnits.0 names).
     """
 
     oid: OidField
     key: list[str] | None = None
+    scalar: bool = False
     when_absent: Literal["drop", "keep"] = "drop"
     in_: list[int | str] | None = Field(None, alias="in")
     not_in: list[int | str] | None = None
@@ -153,6 +155,8 @@ class FilterSpec(_Model):
     def _check(self) -> "FilterSpec":
         if (self.in_ is None) == (self.not_in is None):
             raise ValueError("a filter needs exactly one of 'in' or 'not_in'")
+        if self.scalar and self.key is not None:
+            raise ValueError("a scalar filter has no 'key'")
         return self
 
 
@@ -164,8 +168,23 @@ class Fallback(_Model):
     scale: float = 1.0
 
 
+class Exponent(_Model):
+    """A power of ten read per row: the value is multiplied by 10 ** map[code].
+
+    RFC 3433 sensors: entPhySensorScale (units(9) -> 0, milli(8) -> -3, ...) and
+    entPhySensorPrecision (2 decimal places -> -2). A row whose cell is missing, or whose
+    code the map does not list, is left out (fail closed): a wrong power of ten is worse
+    than no value.
+    """
+
+    oid: OidField
+    object: str | None = None
+    map: dict[int, int]
+
+
 class MetricSpec(_Model):
-    """One metric family. The value is `raw * scale + offset` (times `scale_by`'s value).
+    """One metric family. The value is `raw * scale + offset` (times `scale_by`'s value,
+    times the powers of ten `exponent_by` reads for the row).
 
     `unknown` lists raw values that mean "not known" (4294967295, 65535, -1...): the sample
     is left out, as is a value outside `min`..`max` (after scaling). `fallback` columns are
@@ -187,6 +206,7 @@ class MetricSpec(_Model):
     scale: float = 1.0
     offset: float = 0.0
     scale_by: OidField | None = None
+    exponent_by: list[Exponent] = Field(default_factory=list)
     unknown: list[int] = Field(default_factory=list)
     min: float | None = None
     max: float | None = None

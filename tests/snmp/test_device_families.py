@@ -133,6 +133,11 @@ MATCHES = [
     ("yunshan_s5735-v2", {"huawei_entity", "huawei_health"}),
     ("comware", {"h3c_entity", "h3c_health"}),
     ("linux_icecast", {"ucd_snmp"}),
+    ("linux_lm-sensors", {"lm_sensors"}),
+    ("ciscoasa_entity-sensor", {"entity_sensor"}),
+    ("apc_nbrk0200_sensors", {"apc_netbotz"}),
+    ("hwg-ste2", {"hwg_wld", "hwg_ste2"}),  # 21796.4.9 is WLD2's sysObjectID too; the STE2 tables decide
+    ("liebert_mph", {"liebert_pdu"}),
 ]
 
 
@@ -208,6 +213,87 @@ def test_apc_netbotz_probes_and_sentinels(agent, profiles):
     humid = {l["sensor"]: v for l, v in values(r, "room_humidity_ratio")}
     assert len(humid) == 10 and humid["THUM-01-A3-F"] == num("apc_netbotz", f"{col}.8.1") / 100 == 0.45
     assert one(r, "room_temperature_celsius", sensor="TEMP-13-B12-R", location="Rack-B12-R") == 31.0
+
+
+def test_apc_netbotz_200_sensor_pod_in_fahrenheit(agent, profiles):
+    """NBRK0200: memSensorsStatusTable, whole degrees in the unit memSensorsStatusSysTempUnits names."""
+    rec = "apc_nbrk0200_sensors"
+    r = scrape(agent, rec, profiles, role="environment_monitor")
+    assert r.matched == ["apc_netbotz"] and one(r, "snmp_profile_matched") == 1
+    col = "1.3.6.1.4.1.318.1.1.10.4.2.3.1"
+    assert num(rec, "1.3.6.1.4.1.318.1.1.10.4.2.1.0") == 2  # fahrenheit
+    assert num(rec, f"{col}.7.0.1") == 2  # commsOK
+    fahrenheit = num(rec, f"{col}.5.0.1")
+    celsius = one(r, "room_temperature_celsius", sensor=raw(rec, f"{col}.3.0.1"), location=raw(rec, f"{col}.4.0.1"),
+                  module="0", sensor_index="1")
+    assert fahrenheit == 71 and celsius == pytest.approx((fahrenheit - 32) * 5 / 9) == pytest.approx(21.67, abs=0.01)
+    assert one(r, "room_humidity_ratio", sensor="Sensor MM:1") == num(rec, f"{col}.6.0.1") / 100 == 0.35
+    assert one(r, "room_sensor_fault", sensor="Sensor MM:1") == 0
+    assert len(values(r, "room_temperature_celsius")) == 1  # not once per unit table
+
+
+def test_hwgroup_ste2_inputs_and_a_sensor_without_its_unit(agent, profiles):
+    rec = "hwg-ste2"
+    r = scrape(agent, rec, profiles, role="environment_monitor")
+    assert set(r.matched) == {"hwg_wld", "hwg_ste2"} and one(r, "snmp_profile_matched") == 1
+    for i in (1, 2):
+        name = raw(rec, f"1.3.6.1.4.1.21796.4.9.1.1.3.{i}")
+        assert one(r, "room_contact_alarm", sensor=name, kind="contact") \
+            == num(rec, f"1.3.6.1.4.1.21796.4.9.1.1.4.{i}") == 0
+    # sensor 2 reads 203 but the recording has no sensUnit: 20.3 C or 20.3 %RH cannot be told
+    assert num(rec, "1.3.6.1.4.1.21796.4.9.3.1.5.2") == 203
+    assert values(r, "room_temperature_celsius") == [] and values(r, "room_humidity_ratio") == []
+
+
+def test_liebert_pdu_sensor_pods(agent, profiles):
+    rec = "liebert_mph"
+    r = scrape(agent, rec, profiles, modules="system,if_mib,auto", role="environment_monitor")
+    assert r.matched == ["liebert_pdu"] and one(r, "snmp_profile_matched") == 1
+    col = "1.3.6.1.4.1.476.1.42.3.8.60.15.1"
+    temps = {l["sensor"]: v for l, v in values(r, "room_temperature_celsius")}
+    assert temps == {raw(rec, f"{col}.15.1.2.1"): num(rec, f"{col}.70.1.2.1") / 10,
+                     raw(rec, f"{col}.15.1.3.1"): num(rec, f"{col}.70.1.3.1") / 10}
+    assert temps == {"SNSR: 1-2": 17.5, "SNSR: 1-3": 20.1}
+    # the same pods in Fahrenheit tenths agree: 63.5 F = 17.5 C
+    assert (num(rec, f"{col}.40.1.2.1") / 10 - 32) * 5 / 9 == pytest.approx(temps["SNSR: 1-2"], abs=0.05)
+    humid = {l["sensor"]: v for l, v in values(r, "room_humidity_ratio")}
+    assert humid == {"SNSR: 1-1": num(rec, f"{col}.95.1.1.1") / 1000, "SNSR: 1-4": num(rec, f"{col}.95.1.4.1") / 1000}
+    assert humid == {"SNSR: 1-1": 0.142, "SNSR: 1-4": 0.172}  # a very dry room: RoomHumidityOutOfRange
+    assert [l["pdu"] for l, _ in values(r, "room_temperature_celsius")] == ["1", "1"]
+    assert len(values(r, "if_out_bytes_total")) == 3
+
+
+def test_entity_sensor_mib_on_a_firewall(agent, profiles):
+    """RFC 3433 on a Cisco ASA 5512-X: chassis and CPU temperatures are board sensors
+    (entity_temperature_celsius), fans device_fan_speed_rpm; none is a room temperature."""
+    rec = "ciscoasa_entity-sensor"
+    r = scrape(agent, rec, profiles, role="firewall")
+    assert r.matched == ["entity_sensor"]
+    col = "1.3.6.1.2.1.99.1.1.1"
+    temps = {l["entity"]: v for l, v in values(r, "entity_temperature_celsius")}
+    expected = {raw(rec, f"1.3.6.1.2.1.47.1.1.1.1.7.{i}"): num(rec, f"{col}.4.{i}") for i in (12, 13, 14, 15)}
+    # the ASA says yocto(1) for every sensor (its known bug): read as units, not 41e-24 C
+    assert all(num(rec, f"{col}.2.{i}") == 1 and num(rec, f"{col}.3.{i}") == 0 for i in (12, 13, 14, 15))
+    assert temps == expected and temps["CPU Temperature Sensor 0/0"] == 41
+    fans = {l["fan"]: v for l, v in values(r, "device_fan_speed_rpm")}
+    assert fans == {raw(rec, f"1.3.6.1.2.1.47.1.1.1.1.7.{i}"): num(rec, f"{col}.4.{i}") for i in (7, 9, 11)}
+    assert fans["Chassis Fan Sensor 1"] == 8192
+    assert values(r, "room_temperature_celsius") == [] and values(r, "room_humidity_ratio") == []
+
+
+def test_lm_sensors_millidegrees_and_fans(agent, profiles):
+    rec = "linux_lm-sensors"
+    r = scrape(agent, rec, profiles, modules="auto")
+    assert r.matched == ["lm_sensors"]
+    col = "1.3.6.1.4.1.2021.13.16.2.1"
+    for i in range(1, 8):
+        name = raw(rec, f"{col}.2.{i}")
+        assert one(r, "entity_temperature_celsius", entity=name, sensor_index=str(i)) == num(rec, f"{col}.3.{i}") / 1000
+    # two packages each have a "Core0 Temp": the row index keeps them apart
+    assert one(r, "entity_temperature_celsius", entity="Core0 Temp", sensor_index="3") == 62.0
+    assert one(r, "entity_temperature_celsius", entity="temp3") == 28.5
+    fans = {l["fan"]: v for l, v in values(r, "device_fan_speed_rpm")}
+    assert fans == {f"fan{i}": num(rec, f"1.3.6.1.4.1.2021.13.16.3.1.3.{i}") for i in (1, 2, 3)} == {"fan1": 0, "fan2": 0, "fan3": 0}
 
 
 def test_environment_monitor_without_a_decoding_profile_is_reported(agent, profiles):

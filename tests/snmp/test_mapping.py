@@ -158,3 +158,68 @@ def test_rows_beyond_the_line_count_sentinels_negative_power_and_fallbacks():
     assert O("1.3.6.1.9.53.1") in fallback_plan([LINES], data).columns
     assert fallback_plan([LINES], {**data, O("1.3.6.1.9.52.1"): {(1,): (ber.GAUGE32, 1000)},
                                    O("1.3.6.1.9.60.1"): {(1,): (ber.OCTET_STRING, b"x")}}).columns == ()
+
+
+# --- RFC 3433 scale/precision and unit scalars (hand-made rows shaped like real agents) ---
+
+def _entity_sensor_profile():
+    from netops.snmp.profile import load_profile
+    from tests.snmp.conftest import ROOT
+
+    return load_profile(ROOT / "monitors" / "profiles" / "entity_sensor.yaml")
+
+
+def _sensor_rows(rows: dict[int, tuple[int, int, int, int, int]]) -> dict:
+    """entity index -> (type, scale, precision, value, status) as entPhySensorTable columns."""
+    data: dict = {O("1.3.6.1.2.1.47.1.1.1.1.7"): {}}
+    for col in range(1, 6):
+        data[O(f"1.3.6.1.2.1.99.1.1.1.{col}")] = {}
+    for index, cells in rows.items():
+        data[O("1.3.6.1.2.1.47.1.1.1.1.7")][(index,)] = (ber.OCTET_STRING, f"s{index}".encode())
+        for col, value in zip(range(1, 6), cells):
+            if value is not None:
+                data[O(f"1.3.6.1.2.1.99.1.1.1.{col}")][(index,)] = (ber.INTEGER, value)
+    return data
+
+
+def test_entity_sensor_scale_and_precision():
+    data = _sensor_rows({
+        1: (8, 9, 1, 235, 1),       # units, 1 decimal place: 23.5 C
+        2: (8, 8, 0, 41500, 1),     # milli: 41.5 C
+        3: (8, 8, 2, 4150000, 1),   # milli and 2 places: 41.5 C
+        4: (8, 9, -2, 4100, 1),     # negative precision: accuracy only, value as it is
+        5: (8, 9, 0, 30, 2),        # unavailable(2): not shown
+        6: (8, 99, 0, 30, 1),       # a scale RFC 3433 does not define: not guessed
+        7: (8, 9, None, 30, 1),     # no precision cell: not guessed
+        8: (9, 9, 1, 455, 1),       # percentRH, 1 place: 0.455
+        9: (10, 10, 1, 52, 1),      # kilo rpm, 1 place: 5,200 rpm
+        10: (8, 1, 0, 41, 1),       # yocto: Cisco ASA's bug for units
+    })
+    out = _by_name(families([_entity_sensor_profile()], data))
+    temps = {labels["entity"]: value for labels, value in out["entity_temperature_celsius"].values()}
+    assert temps == {"s1": 23.5, "s2": 41.5, "s3": 41.5, "s4": 4100, "s10": 41}
+    assert out["room_humidity_ratio"].values() == [({"entity_index": "8", "sensor": "s8"}, 0.455)]
+    assert out["device_fan_speed_rpm"].values() == [({"entity_index": "9", "fan": "s9"}, 5200)]
+
+
+def test_a_unit_scalar_filters_every_row_and_fails_closed():
+    """NetBotz 200: memSensorsStatusSysTempUnits.0 decides Celsius or Fahrenheit for all rows;
+    without it no temperature is shown (a Fahrenheit reading shown as Celsius is worse)."""
+    from netops.snmp.profile import load_profile
+    from tests.snmp.conftest import ROOT
+
+    netbotz = load_profile(ROOT / "monitors" / "profiles" / "apc_netbotz.yaml")
+    col = "1.3.6.1.4.1.318.1.1.10.4.2.3.1"
+    rows = {
+        O(f"{col}.3"): {(0, 1): (ber.OCTET_STRING, b"Pod 1"), (0, 2): (ber.OCTET_STRING, b"Pod 2")},
+        O(f"{col}.5"): {(0, 1): (ber.INTEGER, 68), (0, 2): (ber.INTEGER, 20)},
+        O(f"{col}.7"): {(0, 1): (ber.INTEGER, 2), (0, 2): (ber.INTEGER, 3)},
+    }
+    assert O("1.3.6.1.4.1.318.1.1.10.4.2.1") in plan([netbotz]).scalars
+    units = O("1.3.6.1.4.1.318.1.1.10.4.2.1")
+    for code, expected in ((1, 68), (2, 20)):
+        out = _by_name(families([netbotz], {**rows, units: {(0,): (ber.INTEGER, code)}}))
+        assert [v for _, v in out["room_temperature_celsius"].values()] == [expected]  # pod 2 lost: no reading
+        assert {l["sensor"]: v for l, v in out["room_sensor_fault"].values()} == {"Pod 1": 0, "Pod 2": 1}
+    out = _by_name(families([netbotz], rows))
+    assert out["room_temperature_celsius"].values() == []
