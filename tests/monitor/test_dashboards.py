@@ -66,6 +66,7 @@ def test_dashboard_queries_read_metrics_that_exist(path):
 def test_dashboards_cover_power_environment_villages_and_devices():
     text = {p.stem: p.read_text(encoding="utf-8") for p in DASHBOARDS}
     assert "ups_battery_charge_ratio" in text["computer-room"] and "room_temperature_celsius" in text["computer-room"]
+    assert "cooling_alarms_present" in text["computer-room"] and "cooling_air_temperature_celsius" in text["computer-room"]
     assert "town:village_down:ratio" in text["villages"]
     assert "if_in_bytes_total" in text["device"]
     assert "snmp_up" in text["overview"]
