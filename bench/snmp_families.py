@@ -13,6 +13,11 @@ Runs alternate A/B/reference round by round (rotating the order), v2c and v3 aut
 counted on the wire by a UDP relay that decodes every v2c response (v3 sends the same requests).
 
     .venv/bin/python bench/snmp_families.py [--rounds 20] [--only NAME ...] [--json OUT]
+    .venv/bin/python bench/snmp_families.py --local [--no-shared]   # + the environment recordings
+
+--local adds the recordings of tests/data/snmp-recordings named in LOCAL_MODULES, each with
+its environment module from bench/snmp_exporter_env.yml (written in the generator's output
+form for the columns netops's own profile reads) and if_mib where it has an ifTable.
 """
 
 from __future__ import annotations
@@ -49,6 +54,39 @@ USER, AUTH, PRIV = "bench", "benchauth123", "benchpriv123"
 WALKS = {"if_mib": ["1.3.6.1.2.1.2", "1.3.6.1.2.1.31.1.1"],
          "rfc1628_ups": ["1.3.6.1.2.1.33.1.2", "1.3.6.1.2.1.33.1.3.3", "1.3.6.1.2.1.33.1.4.4"]}
 OWN = {"if_mib": "if_mib", "rfc1628_ups": "ups_rfc1628"}
+LOCAL = ROOT / "tests" / "data" / "snmp-recordings"
+ENV_MODULES = BENCH / "snmp_exporter_env.yml"
+# local recording -> (its module in ENV_MODULES, netops's own profile for the same job)
+LOCAL_MODULES = {
+    "linux_lm-sensors": ("lm_sensors", "lm_sensors"),
+    "ciscoasa_entity-sensor": ("entity_sensor", "entity_sensor"),
+    "apc_nbrk0200_sensors": ("apc_netbotz_200", "apc_netbotz"),
+    "liebert_mph": ("liebert_pdu", "liebert_pdu"),
+    "hwg-ste2": ("hwg_ste2", "hwg_ste2"),
+}
+
+
+def anchor_modules(local: bool) -> dict:
+    """The anchor's modules, plus the environment modules when local recordings are run."""
+    modules = yaml.safe_load(ANCHOR.read_text()) if ANCHOR.exists() else {}
+    if local:
+        env = yaml.safe_load(ENV_MODULES.read_text())
+        modules.update(env)
+        for module, body in env.items():
+            WALKS[module] = body["walk"]
+        OWN.update({module: own for module, own in LOCAL_MODULES.values()})
+    return modules
+
+
+def modules_for(name: str, data: Path, modules: dict) -> list[str]:
+    if name in LOCAL_MODULES:
+        text = (data / f"{name}.snmprec").read_text(encoding="utf-8")
+        own = [LOCAL_MODULES[name][0]]
+        return (["if_mib"] if "if_mib" in modules and "\n1.3.6.1.2.1.2.2.1." in text else []) + own
+    return [m for m in modules if m not in ENV_MODULES_NAMES and (m != "rfc1628_ups" or name in UPS)]
+
+
+ENV_MODULES_NAMES = {module for module, _ in LOCAL_MODULES.values()}
 
 
 class Relay:
@@ -100,9 +138,8 @@ class Relay:
         self.up.close()
 
 
-def anchor_config(recordings: list[str], work: Path) -> tuple[Path, list[str]]:
+def anchor_config(recordings: list[str], work: Path, base: dict) -> tuple[Path, list[str]]:
     """snmp_exporter 0.21 config: the anchor modules once per recording and version (auth is per module)."""
-    base = yaml.safe_load(ANCHOR.read_text())
     config = {}
     for name in recordings:
         for module, body in base.items():
@@ -115,11 +152,10 @@ def anchor_config(recordings: list[str], work: Path) -> tuple[Path, list[str]]:
     return path, list(base)
 
 
-def netops_config(recordings: list[str], work: Path) -> tuple[Path, Path, dict]:
+def netops_config(recordings: list[str], work: Path, modules: dict) -> tuple[Path, Path, dict]:
     profiles = work / "profiles"
     shutil.copytree(ROOT / "monitors" / "profiles", profiles)
-    text = ANCHOR.read_text()  # the anchor's modules, loaded directly, renamed se_<module>
-    modules = yaml.safe_load(text)
+    # the anchor's modules, loaded directly, renamed se_<module>
     (profiles / "anchor.snmp.yml").write_text(yaml.safe_dump({f"se_{k}": v for k, v in modules.items()}, sort_keys=False))
     env = {"BENCH_AUTH": AUTH, "BENCH_PRIV": PRIV}
     auths = {}
@@ -155,16 +191,22 @@ def main() -> None:
     parser.add_argument("--big-rounds", type=int, default=5, help="rounds for recordings of over 5,000 lines")
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--local", action="store_true", help="add the environment recordings (LOCAL_MODULES)")
+    parser.add_argument("--no-shared", action="store_true", help="only the --local recordings")
     args = parser.parse_args()
-    if not SHARED.is_dir():
-        print(f"{SHARED} is absent: the device recordings are needed", file=sys.stderr)
+    sources = {} if args.no_shared else {p.stem: p for p in sorted(SHARED.glob("*.snmprec"))}
+    if args.local:
+        sources.update({name: LOCAL / f"{name}.snmprec" for name in LOCAL_MODULES})
+    if not sources or (not args.no_shared and not SHARED.is_dir()) or not ANCHOR.exists():
+        print(f"{SHARED} or {ANCHOR} is absent: the device recordings and the anchor are needed", file=sys.stderr)
         sys.exit(3)
-    recordings = sorted(p.stem for p in SHARED.glob("*.snmprec") if not args.only or p.stem in args.only)
+    recordings = sorted(name for name in sources if not args.only or name in args.only)
+    base_modules = anchor_modules(args.local)
     work = Path(tempfile.mkdtemp(prefix="netops-bench-families-"))
     data = work / "data"
     data.mkdir()
     for name in recordings:
-        shutil.copy(SHARED / f"{name}.snmprec", data / f"{name}.snmprec")
+        shutil.copy(sources[name], data / f"{name}.snmprec")
     v2_port, v3_port = free_port(kind=socket.SOCK_DGRAM), free_port(kind=socket.SOCK_DGRAM)
     env_sim = {"SNMPSIM_ALLOW_ROOT": "true"}
     sim2 = Child([str(SNMPSIM), f"--cache-dir={work / 'c2'}", "--v3-engine-id=auto", f"--data-dir={data}",
@@ -172,10 +214,10 @@ def main() -> None:
     sim3 = Child([str(SNMPSIM), f"--cache-dir={work / 'c3'}", "--v3-engine-id=auto", f"--data-dir={data}",
                   f"--agent-udpv4-endpoint=127.0.0.1:{v3_port}", f"--v3-user={USER}", f"--v3-auth-key={AUTH}",
                   "--v3-auth-proto=SHA", f"--v3-priv-key={PRIV}", "--v3-priv-proto=AES"], work / "snmpsim-v3.log", env_sim)
-    se_config, modules = anchor_config(recordings, work)
-    nconfig, profiles, nenv = netops_config(recordings, work)
+    se_config, modules = anchor_config(recordings, work, base_modules)
+    nconfig, profiles, nenv = netops_config(recordings, work, base_modules)
     nport, sport = free_port(), free_port()
-    netops = Child([str(NETOPS), "exporter", "--config", str(nconfig), "--profiles", str(profiles),
+    netops = Child([str(NETOPS), "exporter", "--config", str(nconfig), "--profiles", str(profiles), "--allow-any-target",
                     "--listen", f"127.0.0.1:{nport}", "--log-level", "warning"], work / "netops.log", nenv)
     anchor = Child(["prometheus-snmp-exporter", f"--config.file={se_config}", f"--web.listen-address=127.0.0.1:{sport}",
                     "--log.level=warn"], work / "snmp_exporter.log")
@@ -190,9 +232,7 @@ def main() -> None:
         sconn = http.client.HTTPConnection("127.0.0.1", sport, timeout=120)
         walk_env = {**os.environ, "MIBS": "", "SNMP_PERSISTENT_DIR": str(work)}
         for name in recordings:
-            for module in modules:
-                if module == "rfc1628_ups" and name not in UPS:
-                    continue
+            for module in modules_for(name, data, base_modules):
                 for version, port in (("v2c", v2_port), ("v3", v3_port)):
                     big = sum(1 for _ in open(data / f"{name}.snmprec", encoding="utf-8")) > 5000
                     rounds = args.big_rounds if big else args.rounds
