@@ -56,6 +56,10 @@ def test_minimal_profile_parses():
         (("    index: [{name: i, type: integer}]\n", ""), 3, "tables[0] (t)", "needs an 'index'"),
         (("    index: [{name: i, type: integer}]", "    index: [{name: device, type: integer}]"), 3,
          "tables[0] (t)", "reserved"),
+        (("    metrics:", "    filters: [{oid: 1.3.6.1.4.1.99.2.0, scalar: true, key: [i], in: [1]}]\n    metrics:"), 5,
+         "tables[0] (t).filters[0]", "scalar filter has no 'key'"),
+        (("        oid: 1.3.6.1.4.1.99.1.1", "        oid: 1.3.6.1.4.1.99.1.1\n        exponent_by: [{oid: 1.3.6.1.4.1.99.3}]"), 8,
+         "tables[0] (t).metrics[0] (demo_value).exponent_by[0].map", "required field is missing"),
     ],
 )
 def test_bad_profiles_name_file_line_and_field(patch, line, field, message):
