@@ -239,7 +239,8 @@ def test_liebert_air_conditioner_on_hand_made_rows():
         O(f"{temp}.2"): {supply: (ber.OCTET_STRING, b"Supply Air"), ret: (ber.OCTET_STRING, b"Return Air")},
         O(f"{temp}.50"): {supply: (ber.INTEGER, 168), ret: (ber.INTEGER, 243)},
         O(f"{temp}.6"): {ret: (ber.INTEGER, 24)},  # a unit without the tenths set point: whole degrees
-        O(f"{env}.2.2.3.1.2"): {ret: (ber.OCTET_STRING, b"Return Humidity")},
+        # an agent that names the point by its well-known OID: shown by name
+        O(f"{env}.2.2.3.1.2"): {ret: (ber.OBJECT_IDENTIFIER, O(f"{env}.2.1.2"))},
         O(f"{env}.2.2.3.1.3"): {ret: (ber.INTEGER, 46)},
         O(f"{env}.2.2.3.1.6"): {ret: (ber.INTEGER, 50)},
         O(f"{env}.3.1"): {(0,): (ber.INTEGER, 1)},
@@ -253,8 +254,8 @@ def test_liebert_air_conditioner_on_hand_made_rows():
     out = _by_name(families([liebert], data))
     assert {l["sensor"]: v for l, v in out["cooling_air_temperature_celsius"].values()} == {"Supply Air": 16.8, "Return Air": 24.3}
     assert out["cooling_temperature_setpoint_celsius"].values() == [({"sensor": "Return Air"}, 24)]
-    assert out["cooling_humidity_ratio"].values() == [({"sensor": "Return Humidity"}, 0.46)]
-    assert out["cooling_humidity_setpoint_ratio"].values() == [({"sensor": "Return Humidity"}, 0.5)]
+    assert out["cooling_humidity_ratio"].values() == [({"sensor": "Return Air"}, 0.46)]
+    assert out["cooling_humidity_setpoint_ratio"].values() == [({"sensor": "Return Air"}, 0.5)]
     assert {l["state"]: v for l, v in out["cooling_unit_state"].values()} == {"on": 1, "off": 0, "standby": 0}
     assert out["cooling_general_alarm"].values() == [({}, 1)]
     assert out["cooling_alarms_present"].values() == [({}, 2)]
