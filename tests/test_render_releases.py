@@ -272,6 +272,17 @@ def test_prompt_walk_catches_what_would_break_a_paste(lines, fragment):
     assert problems and any(fragment in p for p in problems), problems
 
 
+@pytest.mark.parametrize("platform, line", [
+    ("huawei_vrp", "snmp-agent usm-user v3 u g simple authentication-mode sha K1 privacy-mode aes128 K2 acl 2001"),
+    ("huawei_vrp", "snmp-agent usm-user v3 u authentication-mode sha cipher K1"),
+    ("huawei_vrp", "snmp-agent usm-user v3 u privacy-mode aes128 cipher K2"),
+    ("hp_comware", " snmp-agent usm-user v3 u g simple authentication-mode sha K1 privacy-mode aes128 K2 acl 2001"),
+])
+def test_snmpv3_users_with_their_keys_do_not_prompt(platform, line):
+    """Only the key-less `... authentication-mode sha` asks (interactive password): forbidden above."""
+    assert check_lines(platform, [line]) == []
+
+
 def test_cisco_key_generation_needs_a_modulus():
     assert check_lines("cisco_ios", ["crypto key generate rsa"])
     assert check_lines("cisco_ios", ["crypto key generate rsa general-keys modulus 2048"]) == []
