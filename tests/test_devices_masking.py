@@ -76,6 +76,12 @@ LEAKS = [
      ["12345678"]),  # an all-digit key is not a key length
     ("vrp", "snmp-agent usm-user v3 u g authentication-mode sha2-256 Auth-K3y privacy-mode aes128 Priv-K3y",
      ["Auth-K3y", "Priv-K3y"]),  # the keyword-less one-line form
+    ("vrp", "snmp-agent local-user v3 nms2-admin authentication-mode sha2-256 cipher %#%#n}=%C*Uim%#%# "
+            "privacy-mode aes128 cipher %#%#at{pQGh!uM%#%#", ["n}=%C*Uim", "at{pQGh!uM"]),  # VRP8 prints
+    ("vrp", "snmp-agent remote-engineid 800007DB0338EBD9210010 usm-user v3 snmpv3 authentication-mode sha Rem-K3y",
+     ["Rem-K3y"]),
+    ("vrp", " snmp-agent usm-user v3 nms2-admin privacy-mode aes128 cipher %+%##!!!!PR=uJ|5'u%{Ku|V <x%+%#",
+     ["PR=uJ|5'u%{Ku|V <x"]),
     ("vrp", "snmp-agent usm-user v3 netops authentication-mode sha cipher Auth-K3y", ["Auth-K3y"]),
     ("vrp", "snmp-agent usm-user v3 netops privacy-mode aes128 cipher Priv-K3y", ["Priv-K3y"]),
     ("vrp", " radius-server shared-key cipher Rad-K3y", ["Rad-K3y"]),

@@ -27,12 +27,15 @@ _ENC = r"(?:\d+ )?"  # IOS encryption type before a secret: 0, 5, 7, 8, 9
 _NAMED_KIND = r"^(?!\s*(?:undo )?(?:ssh|ssl|stelnet)\b).*?\b" + _KIND + r" (?!(?:authentication|privacy)-mode )(\S+)"
 
 
+# a v3 user: `usm-user`, one bound to a remote engine, VRP8's `local-user`
+_USER = r"^\s*snmp-agent (?:remote-engineid \S+ )?(?:usm|local)-user v3 "
+_AUTH_KEY = _USER + r".*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)"
 # the one-line user (`U G [simple|cipher] authentication-mode A KEY [privacy-mode P KEY]`): by position,
 # so a key that reads like a keyword ("cipher") is still the key
 _ONE_LINE_USER = (r"^\s*snmp-agent usm-user v3 \S+ \S+ (?:(?:simple|cipher) )?authentication-mode \S+ (\S+)"
                   r"(?: privacy-mode \S+ (\S+))?")
 # an all-digit privacy key reads like a key length ("aes 128"): both tokens are hidden
-_PRIV_KEY = r"^\s*snmp-agent usm-user v3 .*?privacy-mode \S+(?: (\d+))? (?:" + _KIND + r" )?(\S+)"
+_PRIV_KEY = _USER + r".*?privacy-mode \S+(?: (\d+))? (?:" + _KIND + r" )?(\S+)"
 
 
 def _rules(*patterns: str) -> tuple[re.Pattern, ...]:
@@ -43,6 +46,8 @@ def _rules(*patterns: str) -> tuple[re.Pattern, ...]:
 COMMON = _rules(
     r"(%\^%#.*?%\^%#)",  # Huawei cipher text
     r"(%@%@.*?%@%@)",
+    r"(%#%#.*?%#%#)",  # the forms VRP8 (NE, CE) prints
+    r"(%\+%#.*?%\+%#)",
     r"(\$1[a-z]\$\S+)",  # Huawei irreversible-cipher hashes
     r"(\$[chp]\$\d+\$\S+)",  # Comware cipher/hash text
     r"(?<![<\w-])(?:password|secret|shared-key|pre-shared-key|preshared-key|authentication-key|key-string|"
@@ -52,7 +57,7 @@ COMMON = _rules(
 
 VRP = _rules(
     r"^\s*snmp-agent community (?!complexity-check)(?:(?:read|write) )?(?:" + _KIND + r" )?(\S+)",
-    r"^\s*snmp-agent usm-user v3 .*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)",
+    _AUTH_KEY,
     _PRIV_KEY,
     _ONE_LINE_USER,
     r"^\s*snmp-agent target-host .*?\bsecurityname (?:" + _KIND + r" )?(\S+)",
@@ -64,7 +69,7 @@ VRP = _rules(
 
 COMWARE = _rules(
     r"^\s*snmp-agent community (?:(?:read|write) )?(?:" + _KIND + r" )?(\S+)",
-    r"^\s*snmp-agent usm-user v3 .*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)",
+    _AUTH_KEY,
     _PRIV_KEY,
     _ONE_LINE_USER,
     r"^\s*snmp-agent target-host .*?\bsecurityname (\S+)",
