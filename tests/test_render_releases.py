@@ -97,12 +97,16 @@ def test_switches_and_routers_keep_the_split_form(configs):
         assert " simple " not in text
 
 
-def test_usg_refuses_an_snmpv3_auth_the_simple_form_cannot_carry(tmp_path):
+def test_usg_and_comware_refuse_an_snmpv3_auth_their_form_cannot_carry(tmp_path):
     root = _sample_with(tmp_path, "credentials.yaml", "username: netops-ex\n  auth_protocol: sha",
                         "username: netops-ex\n  auth_protocol: sha256")
-    results = {r.device: r for r in render_devices(load_inventory(root), ["fw-1"])}
+    results = {r.device: r for r in render_devices(load_inventory(root), ["fw-1", "ex-core-1", "st-sw-1"])}
     assert results["fw-1"].status == "failed"
     assert "SNMPv3 auth sha256 has no plain-text (simple) form on USG V500R005C20" in results["fw-1"].reason
+    assert results["ex-core-1"].status == "failed"
+    assert "SNMPv3 auth sha256 has no form on Comware 7.1.045" in results["ex-core-1"].reason
+    assert results["st-sw-1"].status == "rendered"  # S-series: authentication-mode sha2-256
+    assert "authentication-mode sha2-256 cipher" in results["st-sw-1"].config
 
 
 def _mini_with(tmp_path: Path, old: str, new: str) -> Path:
