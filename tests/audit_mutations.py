@@ -152,7 +152,11 @@ def snmp_lines(platform: str) -> list[str]:
         out = ["snmp-agent sys-info version v2c", "snmp-agent sys-info version all", "snmp-agent sys-info version v1",
                "snmp-agent community read public", "snmp-agent community write cipher %^%#x%^%#",
                "snmp-agent group v2c legacy read-view netops-view",
-               "snmp-agent target-host trap address udp-domain 10.10.0.12 params securityname public v2c"]
+               "snmp-agent target-host trap address udp-domain 10.10.0.12 params securityname public v2c",
+               # no version: SNMPv1; the form newer releases print (host-name, cipher name)
+               "snmp-agent target-host trap address udp-domain 10.10.0.12 params securityname public",
+               "snmp-agent target-host host-name nms trap address udp-domain 10.10.0.12 params securityname "
+               "cipher %^%#x%^%# v2c"]
         if fam == "comware":
             out.append("snmp-agent usm-user v2c public legacy")
         return out
@@ -419,6 +423,13 @@ class Generator:
                                                                              str(net.netmask), net.prefixlen, _hop(d))]))
         if fam in ("vrp", "comware"):
             ok("snmp-contact", before_end(text, platform, ["snmp-agent sys-info contact noc@gov.example"]))
+            ok("snmp-v3-simple-user", before_end(text, platform, [
+                "snmp-agent usm-user v3 nms2 netops-view simple authentication-mode sha Auth-K3y-9 "
+                "privacy-mode aes128 Priv-K3y-9"]))
+            ok("snmp-v3-target-printed-form", before_end(text, platform, [
+                "snmp-agent target-host host-name __targetHost_1_27466 trap address udp-domain 10.10.0.12 params "
+                "securityname cipher %^%#x%^%# v3 privacy",
+                "snmp-agent target-host trap address udp-domain 10.10.0.13 params securityname v2c v3 privacy"]))
             ok("duplicate-undo-telnet", before_end(text, platform, ["undo telnet server enable"]))
             ok("telnet-server-source", before_end(text, platform, ["undo telnet server enable",
                                                                     "telnet server-source -i LoopBack0"]))

@@ -258,3 +258,35 @@ def test_telnet_http_and_snmp_variants_of_each_platform():
         assert ios(line).snmp.legacy, line
     frr = parse_config("frr", "frr version 8.4\nhostname f\n!\ninterface eth0\n password zebra\nexit\n")
     assert frr.telnet.enabled is True  # `password` applies globally: telnet logins open
+
+
+V3_SIMPLE = ("snmp-agent usm-user v3 netops-ex netops-ex simple authentication-mode sha Auth-K3y-1 "
+             "privacy-mode aes128 Priv-K3y-1 acl 2001")
+TARGETS = [  # (line, legacy?): the version follows `securityname [cipher] NAME`; none given means SNMPv1
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params securityname netops v3 privacy", False),
+    ("snmp-agent target-host host-name __targetHost_1_27466 trap address udp-domain 10.0.0.9 params "
+     "securityname cipher %^%#Ab1c%^%# v3 privacy", False),
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params securityname v2c v3 privacy", False),
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params securityname cipher v3 privacy", False),
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params securityname public v2c", True),
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params securityname public", True),
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params securityname cipher zZPBPtYcIZ1tM", True),
+    ("snmp-agent target-host host-name nms trap address udp-domain 10.0.0.9 params securityname v3user v1", True),
+    ("snmp-agent target-host trap address udp-domain 10.0.0.9 params cipher-securityname $c$3$AbC= v2c", True),
+]
+
+
+@pytest.mark.parametrize("platform,indent", [("huawei_vrp", ""), ("hp_comware", " ")])
+def test_snmpv3_simple_user_is_v3_and_trap_targets_are_judged_by_version(platform, indent):
+    def parse(*lines):
+        body = "\n".join(indent + line for line in ("snmp-agent", "snmp-agent sys-info version v3") + lines)
+        return parse_config(platform, f"{indent}sysname s\n#\n{body}\n#\nreturn\n")
+
+    cfg = parse(V3_SIMPLE)
+    assert cfg.snmp.versions == {"v3"} and not cfg.snmp.legacy and not cfg.unplaced.get("snmp")
+    assert any("simple" in e.text for e in cfg.snmp.evidence)
+    for line, legacy in TARGETS:
+        cfg = parse(V3_SIMPLE, line)
+        assert bool(cfg.snmp.legacy) is legacy, line
+        assert not cfg.unplaced.get("snmp"), line
+    assert parse("snmp-agent target-host trap-hostname nms").unplaced["snmp"]  # no security name: UNKNOWN

@@ -70,6 +70,18 @@ LEAKS = [
     ("vrp", " set authentication password %^%#Blob-1%^%#", ["Blob-1"]),
     ("vrp", " ntp-service authentication-keyid 1 authentication-mode md5 %^%#NtpBlob%^%#", ["NtpBlob"]),
     ("vrp", " pin verify auto 1234", ["1234"]),
+    ("vrp", "snmp-agent usm-user v3 netops-ex netops-ex simple authentication-mode sha Auth-K3y privacy-mode aes128 "
+            "Priv-K3y acl 2001", ["Auth-K3y", "Priv-K3y"]),  # the USG's simple form (issue 15)
+    ("vrp", "snmp-agent usm-user v3 u g simple authentication-mode sha cipher privacy-mode aes256 12345678 acl 2001",
+     ["12345678"]),  # an all-digit key is not a key length
+    ("vrp", "snmp-agent usm-user v3 u g authentication-mode sha2-256 Auth-K3y privacy-mode aes128 Priv-K3y",
+     ["Auth-K3y", "Priv-K3y"]),  # the keyword-less one-line form
+    ("vrp", "snmp-agent local-user v3 nms2-admin authentication-mode sha2-256 cipher %#%#n}=%C*Uim%#%# "
+            "privacy-mode aes128 cipher %#%#at{pQGh!uM%#%#", ["n}=%C*Uim", "at{pQGh!uM"]),  # VRP8 prints
+    ("vrp", "snmp-agent remote-engineid 800007DB0338EBD9210010 usm-user v3 snmpv3 authentication-mode sha Rem-K3y",
+     ["Rem-K3y"]),
+    ("vrp", " snmp-agent usm-user v3 nms2-admin privacy-mode aes128 cipher %+%##!!!!PR=uJ|5'u%{Ku|V <x%+%#",
+     ["PR=uJ|5'u%{Ku|V <x"]),
     ("vrp", "snmp-agent usm-user v3 netops authentication-mode sha cipher Auth-K3y", ["Auth-K3y"]),
     ("vrp", "snmp-agent usm-user v3 netops privacy-mode aes128 cipher Priv-K3y", ["Priv-K3y"]),
     ("vrp", " radius-server shared-key cipher Rad-K3y", ["Rad-K3y"]),
@@ -93,3 +105,33 @@ def test_issue_10_leaks_are_masked(platform, line, secrets):
 def test_ssh_cipher_lists_are_not_secrets():
     for line in ("ssh server cipher aes256_ctr aes128_ctr", " ip community-list standard X permit 100:1"):
         assert mask_secrets(line, "vrp") == line and mask_secrets(line) == line
+
+
+# --- SNMPv3 users in the plain-text forms netops renders (USG `simple` one-line, Comware `simple`) ---
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORD = st.from_regex(r"[A-Za-z0-9_.-]{1,16}", fullmatch=True)
+# printable, no blank: what a secrets file may hold; plus keys that read like keywords or markers
+_KEY = st.one_of(
+    st.from_regex(r"[!-~]{8,40}", fullmatch=True),
+    st.sampled_from(["privacy-mode", "authentication-mode", "simple", "cipher", "acl", "sha", "aes128",
+                     "<secret:env:X>abc", "<secret-x1", "%^%#abc%^%#", "$c$3$Zz==", "2001", "v3"]),
+)
+SIMPLE_FORMS = {
+    "vrp": "snmp-agent usm-user v3 {u} {g} simple authentication-mode sha {a} privacy-mode aes128 {p} acl 2001",
+    "comware": " snmp-agent usm-user v3 {u} {g} simple authentication-mode sha {a} privacy-mode aes128 {p} acl 2001",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(form=st.sampled_from(sorted(SIMPLE_FORMS)), user=_WORD, group=_WORD, auth=_KEY, priv=_KEY)
+def test_simple_form_keys_never_survive_masking(form, user, group, auth, priv):
+    line = SIMPLE_FORMS[form].format(u=user, g=group, a=auth, p=priv)
+    skeleton = SIMPLE_FORMS[form].format(u=user, g=group, a="", p="")
+    for key in (auth, priv):
+        assume(key not in skeleton)  # a key the line holds anyway (as a keyword, the user name) proves nothing
+    for table in (form, None):
+        masked = mask_secrets(line, table)
+        for key in (auth, priv):
+            assert key not in masked, (table, masked)

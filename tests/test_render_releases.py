@@ -62,6 +62,51 @@ def test_features_follow_the_release():
     assert features(parse_release("Comware 7.1.064"))["acl_basic"]
     assert not features(parse_release("Comware 7.1.045"))["acl_basic"]
     assert features(parse_release("USG V500R005C20"))["web_manager"]
+    assert all(features(parse_release(t))["snmp_usm_simple"]
+               for t in ("USG V500R001C00", "USG V500R005C20", "USG V600R007C20"))
+    assert not any(features(parse_release(t))["snmp_usm_simple"]
+                   for t in ("VRP V200R013C00", "VRP V200R023C10", "AR V300R019C10", "AR V300R023C10"))
+
+
+def _sample_with(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    root = tmp_path / "inv"
+    shutil.copytree(SAMPLE, root)
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+SIMPLE = re.compile(r"^snmp-agent usm-user v3 netops-ex netops-ex simple authentication-mode sha <secret:secret:snmp-ex-auth> "
+                    r"privacy-mode aes128 <secret:secret:snmp-ex-priv> acl 2001$", re.M)
+
+
+@pytest.mark.parametrize("release", ["USG V500R001C00", "USG V500R005C20", "USG V600R007C20"])
+def test_usg_snmpv3_keys_are_plain_text_after_simple_on_every_release(tmp_path, release):
+    root = _sample_with(tmp_path, "device_types.yaml", "software: USG V500R005C20", f"software: {release}")
+    text = Renderer(load_inventory(root)).render("fw-1")
+    assert SIMPLE.search(text) and "-mode sha cipher" not in text and "-mode aes128 cipher" not in text
+    assert "usm-user v3 netops-ex group" not in text  # the one-line form names the group itself
+
+
+def test_switches_and_routers_keep_the_split_form(configs):
+    for name in ("in-core-1", "wangtai-v001"):
+        text = configs[name][1]
+        assert "snmp-agent usm-user v3 netops-in group netops-in" in text or "usm-user v3 netops-ex group" in text
+        assert " simple " not in text
+
+
+def test_usg_and_comware_refuse_an_snmpv3_auth_their_form_cannot_carry(tmp_path):
+    root = _sample_with(tmp_path, "credentials.yaml", "username: netops-ex\n  auth_protocol: sha",
+                        "username: netops-ex\n  auth_protocol: sha256")
+    results = {r.device: r for r in render_devices(load_inventory(root), ["fw-1", "ex-core-1", "st-sw-1"])}
+    assert results["fw-1"].status == "failed"
+    assert "SNMPv3 auth sha256 has no plain-text (simple) form on USG V500R005C20" in results["fw-1"].reason
+    assert results["ex-core-1"].status == "failed"
+    assert "SNMPv3 auth sha256 has no form on Comware 7.1.045" in results["ex-core-1"].reason
+    assert results["st-sw-1"].status == "rendered"  # S-series: authentication-mode sha2-256
+    assert "authentication-mode sha2-256 cipher" in results["st-sw-1"].config
 
 
 def _mini_with(tmp_path: Path, old: str, new: str) -> Path:
@@ -229,6 +274,17 @@ def test_every_platform_has_a_prompt_table():
 def test_prompt_walk_catches_what_would_break_a_paste(lines, fragment):
     problems = check_lines("huawei_vrp", lines)
     assert problems and any(fragment in p for p in problems), problems
+
+
+@pytest.mark.parametrize("platform, line", [
+    ("huawei_vrp", "snmp-agent usm-user v3 u g simple authentication-mode sha K1 privacy-mode aes128 K2 acl 2001"),
+    ("huawei_vrp", "snmp-agent usm-user v3 u authentication-mode sha cipher K1"),
+    ("huawei_vrp", "snmp-agent usm-user v3 u privacy-mode aes128 cipher K2"),
+    ("hp_comware", " snmp-agent usm-user v3 u g simple authentication-mode sha K1 privacy-mode aes128 K2 acl 2001"),
+])
+def test_snmpv3_users_with_their_keys_do_not_prompt(platform, line):
+    """Only the key-less `... authentication-mode sha` asks (interactive password): forbidden above."""
+    assert check_lines(platform, [line]) == []
 
 
 def test_cisco_key_generation_needs_a_modulus():

@@ -66,7 +66,7 @@ def test_with_secrets_writes_0600_files_and_prints_no_secret(secrets_env, tmp_pa
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
-    files = list((tmp_path / "out").iterdir())
+    files = list((tmp_path / "out").glob("*.cfg"))
     assert len(files) == 101
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
@@ -83,7 +83,7 @@ def test_rewriting_a_placeholder_file_with_secrets_narrows_it_to_0600(secrets_en
     assert stat.S_IMODE((out / "fw-1.cfg").stat().st_mode) == 0o644
     assert runner.invoke(app, ["render", "-i", str(SAMPLE), "-o", str(out), "-d", "fw-1", "--with-secrets"]).exit_code == 0
     assert stat.S_IMODE((out / "fw-1.cfg").stat().st_mode) == 0o600
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".gitignore"]  # no temporary file left
 
 
 @pytest.mark.parametrize("extra", [["--stdout"], ["--check", "."]])
@@ -103,7 +103,7 @@ def test_missing_secret_fails_the_device_naming_the_reference_only(secrets_env, 
         assert value not in result.output
 
 
-@pytest.mark.parametrize("value", ["two words", "line\nbreak", "tab\there", "cr\r"])
+@pytest.mark.parametrize("value", ["two words", "line\nbreak", "tab\there", "cr\r", "<secret:env:FAKE>"])
 def test_a_secret_that_cannot_sit_on_one_line_is_refused_without_showing_it(value):
     class Fixed:
         def resolve(self, ref):
@@ -145,3 +145,36 @@ def test_check_masks_secret_lines_even_in_a_world_readable_file(secrets_env, tmp
     assert "-sysname fw-old" in result.stdout and "+sysname fw-1" in result.stdout
     for value in ALL_VALUES:
         assert value not in result.output
+
+
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost"}
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True,
+                          env=env).stdout
+
+
+def test_rendered_secrets_never_reach_git(secrets_env, tmp_path):
+    """A hostile workflow: render with secrets inside a repository, then `git add -A` and commit."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    out = repo / "configs"
+    result = runner.invoke(app, ["render", "-i", str(SAMPLE), "-o", str(out), "--with-secrets", "--site", "admin-centre"])
+    assert result.exit_code == 0, result.output
+    assert "Ex-Auth-K3y" in (out / "fw-1.cfg").read_text()  # the USG's simple-form key, resolved
+    _git(repo, "add", "-A")
+    assert _git(repo, "status", "--porcelain", "--ignored") == "!! configs/\n"  # nothing staged, all ignored
+    # placeholders may be committed; secrets may not then be written over the tracked files
+    plain = repo / "plain"
+    assert runner.invoke(app, ["render", "-i", str(SAMPLE), "-o", str(plain), "-d", "fw-1"]).exit_code == 0
+    _git(repo, "add", "plain")
+    _git(repo, "commit", "-qm", "placeholders")
+    before = (plain / "fw-1.cfg").read_bytes()
+    refused = runner.invoke(app, ["render", "-i", str(SAMPLE), "-o", str(plain), "-d", "fw-1", "--with-secrets"])
+    assert refused.exit_code == 2 and "tracked by git" in refused.output
+    assert (plain / "fw-1.cfg").read_bytes() == before and not (plain / ".gitignore").exists()
+    for value in ALL_VALUES:
+        assert value not in refused.output

@@ -15,7 +15,7 @@ from netops.commands.common import InventoryOption, JsonOption, console, invento
 from netops.inventory import load_inventory
 from netops.render import RenderError, RenderResult, Renderer, select_devices
 from netops.render.environment import TEMPLATES_ENV
-from netops.render.files import ConfigCheck, check_configs, write_configs, write_day0
+from netops.render.files import ConfigCheck, check_configs, guard_secret_dir, write_configs, write_day0
 from netops.secrets import SecretResolver, secrets_file_path
 
 DEFAULT_OUT = Path("out/configs")
@@ -50,6 +50,8 @@ def render(
     names = select_devices(inv, names=device, sites=site, roles=role)
     if not names:
         raise RenderError("no device matches the given --device/--site/--role")
+    if with_secrets:
+        guard_secret_dir(out)  # before a secret is resolved: refused where git tracks files
     resolver = SecretResolver(secrets_file_path(inv.settings.secrets_file)) if with_secrets else None
     renderer = Renderer(inv, secrets=resolver, templates_dir=templates)
     results = _render_with_progress(renderer, names, quiet=json_out or stdout)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 HIDDEN = "<secret hidden>"
-_ALREADY = "<secret"  # hidden by an earlier rule, or a render placeholder naming its reference
+_PLACEHOLDER = re.compile(r"<secret:[^>\s]+>")  # a render placeholder naming its reference
 
 _KIND = r"(?:irreversible-cipher|cipher|simple|hash|plain)"
 _ENC = r"(?:\d+ )?"  # IOS encryption type before a secret: 0, 5, 7, 8, 9
@@ -25,6 +25,17 @@ _ENC = r"(?:\d+ )?"  # IOS encryption type before a secret: 0, 5, 7, 8, 9
 
 # "<kind> <secret>" on any line but the SSH/SSL algorithm lists ("ssh server cipher aes128_ctr")
 _NAMED_KIND = r"^(?!\s*(?:undo )?(?:ssh|ssl|stelnet)\b).*?\b" + _KIND + r" (?!(?:authentication|privacy)-mode )(\S+)"
+
+
+# a v3 user: `usm-user`, one bound to a remote engine, VRP8's `local-user`
+_USER = r"^\s*snmp-agent (?:remote-engineid \S+ )?(?:usm|local)-user v3 "
+_AUTH_KEY = _USER + r".*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)"
+# the one-line user (`U G [simple|cipher] authentication-mode A KEY [privacy-mode P KEY]`): by position,
+# so a key that reads like a keyword ("cipher") is still the key
+_ONE_LINE_USER = (r"^\s*snmp-agent usm-user v3 \S+ \S+ (?:(?:simple|cipher) )?authentication-mode \S+ (\S+)"
+                  r"(?: privacy-mode \S+ (\S+))?")
+# an all-digit privacy key reads like a key length ("aes 128"): both tokens are hidden
+_PRIV_KEY = _USER + r".*?privacy-mode \S+(?: (\d+))? (?:" + _KIND + r" )?(\S+)"
 
 
 def _rules(*patterns: str) -> tuple[re.Pattern, ...]:
@@ -35,6 +46,8 @@ def _rules(*patterns: str) -> tuple[re.Pattern, ...]:
 COMMON = _rules(
     r"(%\^%#.*?%\^%#)",  # Huawei cipher text
     r"(%@%@.*?%@%@)",
+    r"(%#%#.*?%#%#)",  # the forms VRP8 (NE, CE) prints
+    r"(%\+%#.*?%\+%#)",
     r"(\$1[a-z]\$\S+)",  # Huawei irreversible-cipher hashes
     r"(\$[chp]\$\d+\$\S+)",  # Comware cipher/hash text
     r"(?<![<\w-])(?:password|secret|shared-key|pre-shared-key|preshared-key|authentication-key|key-string|"
@@ -44,8 +57,9 @@ COMMON = _rules(
 
 VRP = _rules(
     r"^\s*snmp-agent community (?!complexity-check)(?:(?:read|write) )?(?:" + _KIND + r" )?(\S+)",
-    r"^\s*snmp-agent usm-user v3 .*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)",
-    r"^\s*snmp-agent usm-user v3 .*?privacy-mode \S+(?: \d+)? (?:" + _KIND + r" )?(\S+)",
+    _AUTH_KEY,
+    _PRIV_KEY,
+    _ONE_LINE_USER,
     r"^\s*snmp-agent target-host .*?\bsecurityname (?:" + _KIND + r" )?(\S+)",
     _NAMED_KIND,  # VRP always names the kind of the secret that follows
     r"^\s*pin verify (?:auto )?(\S+)",
@@ -55,8 +69,9 @@ VRP = _rules(
 
 COMWARE = _rules(
     r"^\s*snmp-agent community (?:(?:read|write) )?(?:" + _KIND + r" )?(\S+)",
-    r"^\s*snmp-agent usm-user v3 .*?authentication-mode \S+ (?:" + _KIND + r" )?(\S+)",
-    r"^\s*snmp-agent usm-user v3 .*?privacy-mode \S+(?: \d+)? (?:" + _KIND + r" )?(\S+)",
+    _AUTH_KEY,
+    _PRIV_KEY,
+    _ONE_LINE_USER,
     r"^\s*snmp-agent target-host .*?\bsecurityname (\S+)",
     _NAMED_KIND,
     r"^\s*key (?:authentication|accounting|authorization) (?:" + _KIND + r" )?(\S+)",
@@ -113,11 +128,17 @@ def table_for(platform: str | None) -> tuple[re.Pattern, ...]:
     return TABLES.get(name or "", _EVERY)
 
 
+def _already(line: str, start: int, end: int) -> bool:
+    """Hidden by an earlier pass, or a whole render placeholder; a secret that merely starts with
+    `<secret` is still a secret."""
+    return line.startswith(HIDDEN, start) or _PLACEHOLDER.fullmatch(line, start, end) is not None
+
+
 def _secret_spans(rule: re.Pattern, line: str):
     for match in rule.finditer(line):
         for group in range(1, rule.groups + 1):
             start, end = match.span(group)
-            if start >= 0 and end > start and not line.startswith(_ALREADY, start):
+            if start >= 0 and end > start and not _already(line, start, end):
                 yield start, end
 
 

@@ -3,7 +3,9 @@
 The only I/O of rendering. Files holding resolved secrets are created 0600 from the start
 (never written wider and narrowed later). A check never prints a secret: lines matching a
 placeholder line are compared with the placeholder as a wildcard, and the diff of a file
-written with secrets (mode 0600) is withheld altogether.
+written with secrets (mode 0600) is withheld altogether. Resolved secrets never reach git: a
+directory holding files git tracks is refused (the next `git commit -a` would take the secrets),
+and the directory gets a `.gitignore` of `*` (so `git add -A` passes it by).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import difflib
 import os
 import re
 import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
@@ -24,6 +27,7 @@ SECRET_MODE = 0o600
 _PLACEHOLDER = re.compile(r"<secret:[^>\s]+>")
 _PLACEHOLDER_SPLIT = re.compile(r"(<secret:[^>\s]+>)")
 _SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+GITIGNORE = "# netops render --with-secrets: these files hold resolved secrets; git must never take them\n*\n"
 
 
 def config_path(out_dir: Path, device: str) -> Path:
@@ -60,8 +64,33 @@ def _write(path: Path, text: str, secret: bool) -> None:
     os.replace(tmp, path)
 
 
+def _git_tracked(directory: Path) -> list[str]:
+    """Files git tracks in `directory` (empty outside a repository, or without git)."""
+    try:
+        proc = subprocess.run(["git", "-C", str(directory), "ls-files", "-z", "--", "."], capture_output=True,
+                              timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p] if proc.returncode == 0 else []
+
+
+def guard_secret_dir(out_dir: Path) -> None:
+    """Refuse to put resolved secrets where git already tracks files; else mark the directory ignored."""
+    tracked = _git_tracked(out_dir) if out_dir.is_dir() else []
+    if tracked:
+        raise RenderError(f"--with-secrets: {out_dir} holds {len(tracked)} file(s) tracked by git "
+                          f"(e.g. {tracked[0]}); resolved secrets there would be taken by the next "
+                          "`git commit -a`: write them to a directory outside the repository")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ignore = out_dir / ".gitignore"
+    if not ignore.exists() or ignore.read_text(encoding="utf-8", errors="replace") != GITIGNORE:
+        _write(ignore, GITIGNORE, False)
+
+
 def write_configs(results: Iterable[RenderResult], out_dir: Path, *, with_secrets: bool) -> list[WrittenConfig]:
     """Write every rendered result; unchanged files are left alone (same bytes, same mtime)."""
+    if with_secrets:
+        guard_secret_dir(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for result in results:

@@ -109,6 +109,10 @@ FEATURES: dict[str, tuple[FeatureRule, ...]] = {
     "vty_16_20": (("VRP", lambda r: True), ("AR", lambda r: True)),
     # USG: web management is `web-manager`, not the switches' `http server`.
     "web_manager": (("USG", lambda r: True),),
+    # USG: an SNMPv3 user with its keys in plain text on one line, `... <group> simple
+    # authentication-mode {md5|sha} K privacy-mode P K`; the device stores the keys encrypted. After
+    # `cipher` the USG takes only ciphertext (USG CLI reference, snmp-agent usm-user).
+    "snmp_usm_simple": (("USG", lambda r: True),),
 }
 
 

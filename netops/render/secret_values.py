@@ -60,6 +60,9 @@ class SecretValues:
         raw = self._resolver.resolve(ref)
         if not raw:
             raise SecretError(f"secret {ref} is empty")
+        if raw.startswith("<secret"):
+            raise SecretError(f"secret {ref} reads like a netops placeholder: masking would take it for one "
+                              "(its value is not shown)")
         if _UNSAFE_SECRET.search(raw):
             raise SecretError(f"secret {ref} contains blanks or control characters: it cannot be written "
                               "safely on one configuration line (its value is not shown)")

@@ -204,10 +204,32 @@ def _snmp_line(w: list[str], undo: bool, line: Line, snmp: SnmpState, config: Pa
         snmp.legacy.append(line)
     elif sub in ("usm-user", "group") and w[2:3] == ["v3"]:
         snmp.evidence.append(line)
-    elif sub == "target-host" and ("v1" in w or "v2c" in w):
-        snmp.legacy.append(line)
+    elif sub == "target-host":
+        version = target_version(w)
+        if version is None:
+            config.cannot_place("snmp", line, "an snmp-agent target-host without `securityname`")
+        elif version != "v3":
+            snmp.legacy.append(line)
     elif sub not in _SNMP_BENIGN:
         config.cannot_place("snmp", line, "an snmp-agent command netops does not know")
+
+
+_VERSIONS = ("v1", "v2c", "v3")
+
+
+def target_version(w: list[str]) -> str | None:
+    """The SNMP version a trap target uses: the word after `securityname [cipher] NAME` (or Comware's
+    `cipher-securityname NAME`), SNMPv1 when none is given (VRP and Comware default). Read by
+    position, so a security name that reads `v2c` is a name; newer releases print the target as
+    `target-host host-name N trap ...` and the name as `cipher %^%#...%^%#`. None: no security name."""
+    for i, word in enumerate(w):
+        if word in ("securityname", "cipher-securityname"):
+            rest = w[i + 1:]
+            if word == "securityname" and rest[:1] == ["cipher"] and rest[1:2] and rest[1] not in _VERSIONS:
+                rest = rest[1:]  # `cipher` names the form of the name (a name `cipher` is followed by a version)
+            after = rest[1:2]
+            return after[0] if after and after[0] in _VERSIONS else "v1"
+    return None
 
 
 def nat(nodes: list[Node], config: ParsedConfig) -> None:
