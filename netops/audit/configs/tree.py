@@ -19,31 +19,54 @@ class Node:
     text: str
     number: int
     children: list["Node"] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)  # text.split(), computed once by parse_tree (read many times)
+    words: list[str] = field(default_factory=list)  # text.split(), read-only: shared by identical lines
 
     @property
     def line(self) -> Line:
         return Line(self.number, self.text)
 
 
+# raw line -> (stripped text, indent, words), or None for a blank line, per separator set: most lines
+# recur across a network's configurations (45,000 distinct lines in 850,000 at 10,000 devices), so the
+# strip/split work is done once per distinct line. A cache of a pure function of the line; `words` lists
+# are shared between nodes of identical lines, so they are read-only.
+_SHAPES: dict[str, dict[str, tuple[str, int, list[str] | None] | None]] = {}
+_SHAPES_MAX = 1 << 18
+
+
+def _shape(raw: str, separators: str) -> tuple[str, int, list[str] | None] | None:
+    stripped = raw.strip()
+    if not stripped:
+        return None
+    if stripped[0] in separators:
+        return stripped, 0, None
+    return stripped, len(raw) - len(raw.lstrip()), stripped.split()
+
+
 def parse_tree(text: str, separators: str = "#!") -> tuple[list[Node], int]:
-    """Top-level nodes of the configuration, and its line count (hot path: ~30 lines x 10,000 devices)."""
+    """Top-level nodes of the configuration, and its line count (hot path: ~70 lines x 10,000 devices)."""
     root: list[Node] = []
     indents = [-1]
     parents = [root]
     number = 0
+    shapes = _SHAPES.get(separators)
+    if shapes is None or len(shapes) > _SHAPES_MAX:
+        shapes = _SHAPES[separators] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not stripped:
+        try:
+            shape = shapes[raw]
+        except KeyError:
+            shape = shapes[raw] = _shape(raw, separators)
+        if shape is None:
             continue
-        if stripped[0] in separators:
+        stripped, indent, words = shape
+        if words is None:  # a separator
             del indents[1:], parents[1:]
             continue
-        indent = len(raw) - len(raw.lstrip())
         while indents[-1] >= indent:
             indents.pop()
             parents.pop()
-        node = Node(stripped, number, [], stripped.split())
+        node = Node(stripped, number, [], words)
         parents[-1].append(node)
         indents.append(indent)
         parents.append(node.children)
