@@ -19,6 +19,7 @@ same content, uncommitted change in the backup repository, names no device).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -169,9 +170,10 @@ def discover(directory: Path, devices: set[str]) -> tuple[dict[str, list[Candida
     for folder, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d != ".git")
         parent = os.path.basename(folder)
+        below = os.path.relpath(folder, root)  # once per folder, not per file (10,000 files in one folder)
         for name in sorted(files):
             path = os.path.join(folder, name)
-            shown = os.path.relpath(path, root)
+            shown = name if below == os.curdir else os.path.join(below, name)
             device, when, why = attribute(name, parent, devices)
             if device is None:
                 others.append({"path": shown, "role": "config", "used": False, "reason": why, **_hash(path)})
@@ -252,6 +254,7 @@ def _entry(cand: Candidate, used: bool, reason: str) -> dict[str, Any]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # twice per device, and most files share their second
 def _iso(when: dt.datetime | None) -> str:
     return when.isoformat(timespec="seconds") if when is not None else "?"
 
