@@ -9,6 +9,8 @@ its check says UNKNOWN.
 
 from __future__ import annotations
 
+import functools
+
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
 from netops.audit.configs.tree import Node, ipv4, network, read_interface, walk
 
@@ -109,7 +111,7 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
             w = words
         h = w[0]
         if h == "snmp-agent":
-            _snmp_line(w, undo, node.line, snmp, config)
+            _snmp_line(node, undo, snmp, config)
         elif h == "sysname":
             if not undo and len(w) > 1:
                 config.hostname = w[1]
@@ -195,38 +197,60 @@ def telnet_state(switches: _Switches, vty_telnet: list[Line], vty_ssh: list[Line
     return TelnetState(None, [s[1] for s in (v4, v6) if s is not None])
 
 
-def _snmp_line(w: list[str], undo: bool, line: Line, snmp: SnmpState, config: ParsedConfig) -> None:
-    """w without `undo`: snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups,
-    users and targets."""
+# What one snmp-agent line says, by kind (see _snmp_kind)
+AGENT, VERSIONS, LEGACY, V3, SILENT, UNKNOWN = range(6)
+_ALL_VERSIONS = frozenset({"v1", "v2c", "v3"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _snmp_kind(text: str) -> tuple[int, frozenset[str]]:
+    """(kind, versions) of one `[undo] snmp-agent ...` line: a pure function of its text, cached since
+    the same few dozen lines recur in every file of a network."""
+    words = text.split()
+    undo = words[0] == "undo"
+    w = words[1:] if undo else words
     if len(w) == 1:
-        snmp.configured = not undo
-        if undo:
-            snmp.versions.clear()
-        snmp.evidence.append(line)
-        return
-    if not undo:
-        snmp.configured = True
+        return AGENT, frozenset()
     sub = w[1]
     if w[1:3] == ["sys-info", "version"]:
         tokens = set(w[3:])
-        versions = {"v1", "v2c", "v3"} if "all" in tokens else tokens & {"v1", "v2c", "v3"}
+        return VERSIONS, _ALL_VERSIONS if "all" in tokens else frozenset(tokens & _ALL_VERSIONS)
+    if undo:
+        return SILENT, frozenset()
+    if sub == "community" and w[2:3] not in (["complexity-check"],):
+        return LEGACY, frozenset()
+    if sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
+        return LEGACY, frozenset()
+    if sub in ("usm-user", "group") and w[2:3] == ["v3"]:
+        return V3, frozenset()
+    if sub == "target-host" and ("v1" in w or "v2c" in w):
+        return LEGACY, frozenset()
+    return (SILENT if sub in _SNMP_BENIGN else UNKNOWN), frozenset()
+
+
+def _snmp_line(node: Node, undo: bool, snmp: SnmpState, config: ParsedConfig) -> None:
+    """snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups, users and targets."""
+    kind, versions = _snmp_kind(node.text)
+    if kind == AGENT:
+        snmp.configured = not undo
+        if undo:
+            snmp.versions.clear()
+        snmp.evidence.append(node.line)
+        return
+    if not undo:
+        snmp.configured = True
+    if kind == VERSIONS:
         if undo:
             snmp.versions -= versions
         else:
             snmp.versions |= versions
-        snmp.evidence.append(line)
-    elif undo:
-        return
-    elif sub == "community" and w[2:3] not in (["complexity-check"],):
-        snmp.legacy.append(line)
-    elif sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
-        snmp.legacy.append(line)
-    elif sub in ("usm-user", "group") and w[2:3] == ["v3"]:
-        snmp.evidence.append(line)
-    elif sub == "target-host" and ("v1" in w or "v2c" in w):
-        snmp.legacy.append(line)
-    elif sub not in _SNMP_BENIGN:
-        config.cannot_place("snmp", line, "an snmp-agent command netops does not know")
+        snmp.evidence.append(node.line)
+    elif kind == LEGACY:
+        snmp.legacy.append(node.line)
+    elif kind == V3:
+        snmp.evidence.append(node.line)
+    elif kind == UNKNOWN:
+        config.cannot_place("snmp", node.line, "an snmp-agent command netops does not know")
 
 
 def nat(nodes: list[Node], config: ParsedConfig) -> None:
