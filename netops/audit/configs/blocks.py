@@ -190,12 +190,12 @@ def _owner(block: Node, kind: str | None, words: list[str], spec: BlockSpec) -> 
 
 def _hoist(parent: Node, kind: str | None, spec: BlockSpec, notes: list[str]) -> list[Node]:
     """Take global commands out of `parent` (at any depth); return them in order (hot path)."""
-    first = spec._g["first"]
+    first, globals_ = spec._g["first"], spec._g["globals"]
     moved: list[Node] = []
     keep: list[Node] | None = None
     for i, child in enumerate(parent.children):
         words = child.words
-        if words[0] in first and spec.is_global(words) and not spec.allows(kind, words):
+        if words[0] in first and _match(globals_, words) and not spec.allows(kind, words):
             notes.append(f"line {child.number}: `{child.text}` stands under `{parent.text}` (line {parent.number}), "
                          "where it is not a command of that view: the device applies it globally")
             if keep is None:

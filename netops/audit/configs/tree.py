@@ -132,5 +132,5 @@ def read_interface(node: Node, intf: InterfaceConfig) -> None:
             addr = interface_address(w[2], mask)
             if addr is not None:
                 intf.addresses.append((addr, child.line))
-        elif w == ["shutdown"]:
+        elif w[0] == "shutdown" and len(w) == 1:
             intf.shutdown = True
