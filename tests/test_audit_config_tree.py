@@ -1,0 +1,86 @@
+"""The configuration tree the audit reads every line through is built by a fast path (line shapes
+cached per distinct line, the last line kept off the ancestor stack). It must build exactly the
+tree the plain rule gives: a line's parent is the nearest line above with less indentation, a
+separator closes every block. Checked here against that rule written plainly, on random and
+hostile layouts (tabs, odd Unicode spaces, CR, form feeds, separators mid-block, indentation
+that returns to a level no line opened)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from netops.audit.configs.tree import Node, parse_tree
+
+
+def reference(text: str, separators: str) -> tuple[list[tuple], int]:
+    """The rule, plainly: (text, number, words, children) tuples and the line count."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(-1, root)]
+    number = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        if stripped[0] in separators:
+            stack = [(-1, root)]
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        while stack[-1][0] >= indent:
+            stack.pop()
+        children: list = []
+        stack[-1][1].append((stripped, number, stripped.split(), children))
+        stack.append((indent, children))
+    return root, number
+
+
+def shape(nodes: list[Node]) -> list[tuple]:
+    return [(n.text, n.number, n.words, shape(n.children)) for n in nodes]
+
+
+WORDS = ["interface", "ip", "route-static", "0.0.0.0", "undo", "telnet", "server", "enable", "snmp-agent",
+         "rule", "5", "permit", "quit", "return", "exit", "vty", "line", "!x", "#y"]
+INDENTS = ["", "", "", " ", " ", "  ", "   ", "\t", " \t", "\u3000", "\x0c", "    "]
+ENDS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\u2028", "\x85"]
+
+
+def random_config(rng: random.Random) -> str:
+    lines = []
+    for _ in range(rng.randint(0, 60)):
+        kind = rng.random()
+        if kind < 0.12:
+            lines.append(rng.choice(["#", "!", " #", "  ! comment", "#x"]))
+        elif kind < 0.2:
+            lines.append(rng.choice(["", " ", "\t"]))
+        else:
+            words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
+            lines.append(rng.choice(INDENTS) + words + rng.choice(["", "", " ", "\t"]))
+    return "".join(line + rng.choice(ENDS) for line in lines)
+
+
+@pytest.mark.parametrize("separators", ["#!", "!"])
+def test_the_fast_tree_is_the_plain_rule_on_random_layouts(separators):
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = random_config(rng)
+        nodes, count = parse_tree(text, separators)
+        assert (shape(nodes), count) == reference(text, separators), repr(text)
+
+
+def test_identical_lines_in_different_files_get_their_own_nodes():
+    """Line shapes are shared between files; nodes, their children and numbers never are."""
+    a, _ = parse_tree("interface X\n ip address 10.0.0.1 24\n")
+    b, _ = parse_tree("#\ninterface X\n ip address 10.0.0.1 24\n")
+    assert a[0] is not b[0] and a[0].children is not b[0].children
+    assert (a[0].number, b[0].number) == (1, 2)
+    b[0].children.clear()
+    assert [c.text for c in a[0].children] == ["ip address 10.0.0.1 24"]
+
+
+def test_a_separator_set_does_not_leak_into_another():
+    """`#` separates on VRP but is an ordinary line for FRR's parser (separators "!")."""
+    vrp, _ = parse_tree("a\n#b\n c\n", "#!")
+    frr, _ = parse_tree("a\n#b\n c\n", "!")
+    assert [n.text for n in vrp] == ["a", "c"]
+    assert [n.text for n in frr] == ["a", "#b"] and [c.text for c in frr[1].children] == ["c"]
