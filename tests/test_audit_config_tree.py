@@ -84,3 +84,17 @@ def test_a_separator_set_does_not_leak_into_another():
     frr, _ = parse_tree("a\n#b\n c\n", "!")
     assert [n.text for n in vrp] == ["a", "c"]
     assert [n.text for n in frr] == ["a", "#b"] and [c.text for c in frr[1].children] == ["c"]
+
+
+def test_no_configuration_text_outlives_the_read(tmp_path):
+    """The per-line caches hold configuration text (a community string, say): the bulk read empties
+    them when it ends, so the next audit in the process starts cold and nothing lingers in memory."""
+    from netops.audit.config_evidence import select_configs
+    from netops.audit.configs import tree, vrp_family
+
+    (tmp_path / "sw-1.cfg").write_text("sysname sw-1\n#\nsnmp-agent community read s3cret-community\n#\nreturn\n")
+    selection = select_configs(tmp_path, {"sw-1": "huawei_vrp"})
+    assert [str(line) for line in selection.configs["sw-1"].parsed.snmp.legacy] == [
+        "line 3: snmp-agent community read s3cret-community"]
+    assert not any(tree._SHAPES.values())
+    assert vrp_family._snmp_kind.cache_info().currsize == 0

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from netops.audit.config_files import LoadedConfig, load_config
+from netops.audit.configs import forget_lines
 
 RULE = ("newest candidate: time from the timestamp in the file (or folder) name, else the backup repository's "
         "last commit of the file, else the modification time to the second; equal time with different content "
@@ -316,14 +317,17 @@ def select_configs(directory: Path, platforms: dict[str, str]) -> Selection:
                                                                   "name" if when else "mtime"))
     configs: dict[str, LoadedConfig] = {}
     manifest: list[dict[str, Any]] = []
-    for device in sorted(found):
-        cands = found[device]
-        for cand in cands:
-            _read(cand, repo, others)
-        loaded, entries = choose(device, platforms[device], cands)
-        if repo_error:
-            loaded.error = repo_error
-        configs[device] = loaded
-        manifest += entries
+    try:
+        for device in sorted(found):
+            cands = found[device]
+            for cand in cands:
+                _read(cand, repo, others)
+            loaded, entries = choose(device, platforms[device], cands)
+            if repo_error:
+                loaded.error = repo_error
+            configs[device] = loaded
+            manifest += entries
+    finally:
+        forget_lines()  # the parsers' per-line caches hold configuration text: none outlives the read
     manifest += others
     return Selection(configs, manifest, repo.info() if repo is not None else None)

@@ -228,6 +228,10 @@ def _snmp_kind(text: str) -> tuple[int, frozenset[str]]:
     return (SILENT if sub in _SNMP_BENIGN else UNKNOWN), frozenset()
 
 
+def forget_lines() -> None:
+    _snmp_kind.cache_clear()
+
+
 def _snmp_line(node: Node, undo: bool, snmp: SnmpState, config: ParsedConfig) -> None:
     """snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups, users and targets."""
     kind, versions = _snmp_kind(node.text)
