@@ -109,6 +109,7 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
     notes: list[str] = []
     ended: Node | None = None
     first, own_first, kind_first = spec._g["first"], spec._g["own_first"], spec._g["kinds"]
+    globals_ = spec._g["globals"]
     open_block: Node | None = None
     open_at = 0
     prev: Node | None = None
@@ -124,8 +125,8 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
                              "the device applies nothing after it")
             open_block, prev, prev_moved = None, None, False
             continue
-        if open_block is not None and w0 in own_first:
-            target = _orphan_owner(open_block, out, open_at, words, spec)
+        if open_block is not None and w0 in own_first and not (w0 in first and _match(globals_, words)):
+            target = _orphan_owner(open_block, out, open_at, words, spec)  # (a global command is nobody's)
             if target is not None:
                 target.children.append(node)
                 notes.append(f"line {node.number}: `{node.text}` is not indented but follows `{target.text}` "
