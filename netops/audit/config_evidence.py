@@ -19,7 +19,6 @@ same content, uncommitted change in the backup repository, names no device).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import os
 import re
@@ -255,7 +254,6 @@ def _entry(cand: Candidate, used: bool, reason: str) -> dict[str, Any]:
     return out
 
 
-@functools.lru_cache(maxsize=4096)  # twice per device, and most files share their second
 def _iso(when: dt.datetime | None) -> str:
     return when.isoformat(timespec="seconds") if when is not None else "?"
 
