@@ -98,3 +98,13 @@ def test_no_configuration_text_outlives_the_read(tmp_path):
         "line 3: snmp-agent community read s3cret-community"]
     assert not any(tree._SHAPES.values())
     assert vrp_family._snmp_kind.cache_info().currsize == 0
+
+
+def test_the_line_cache_stays_bounded_on_a_huge_file_of_distinct_lines():
+    from netops.audit.configs import tree
+
+    text = "".join(f"description line {i}\n" for i in range(tree._SHAPES_MAX + 5000))
+    nodes, count = parse_tree(text)
+    assert count == len(nodes) == tree._SHAPES_MAX + 5000 and nodes[-1].text.endswith(str(count - 1))
+    assert len(tree._SHAPES["#!"]) <= tree._SHAPES_MAX
+    tree.forget_shapes()

@@ -60,13 +60,13 @@ def parse_tree(text: str, separators: str = "#!") -> tuple[list[Node], int]:
     parents = [root]
     last_indent, last_children = _NO_LINE, root
     number = 0
-    shapes = _SHAPES.get(separators)
-    if shapes is None or len(shapes) > _SHAPES_MAX:
-        shapes = _SHAPES[separators] = {}
+    shapes = _SHAPES.setdefault(separators, {})
     for number, raw in enumerate(text.splitlines(), start=1):
         try:
             shape = shapes[raw]
         except KeyError:
+            if len(shapes) >= _SHAPES_MAX:  # bounded even within one huge file
+                shapes.clear()
             shape = shapes[raw] = _shape(raw, separators)
         if shape is None:
             continue
