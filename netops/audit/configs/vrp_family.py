@@ -142,13 +142,19 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
             _http(w, not undo, node.line, switches)
         elif h in ("user-interface", "line") and node.text.startswith(vty_heads):
             vty_blocks += 1
-            protocols = [c for c in node.children if c.words[:2] == ["protocol", "inbound"]]
-            vty_telnet += [c.line for c in protocols if c.words[2:3] in (["telnet"], ["all"])]
-            if protocols and protocols[-1].words[2:] == ["ssh"]:
-                vty_ssh.append(protocols[-1].line)
-            for c in protocols:
-                if c.words[2:3] not in (["telnet"], ["all"], ["ssh"]):
+            last = None  # the last `protocol inbound` decides; every telnet one is evidence
+            for c in node.children:
+                cw = c.words
+                if cw[0] != "protocol" or len(cw) < 2 or cw[1] != "inbound":
+                    continue
+                last = c
+                protocol = cw[2] if len(cw) > 2 else None
+                if protocol == "telnet" or protocol == "all":
+                    vty_telnet.append(c.line)
+                elif protocol != "ssh":
                     config.cannot_place("telnet", c.line, "a vty protocol netops does not know")
+            if last is not None and last.words[2:] == ["ssh"]:
+                vty_ssh.append(last.line)
     config.telnet = telnet_state(switches, vty_telnet, vty_ssh, vty_blocks, comware)
     plain = [s for s in (switches.get(("http", "v4")), switches.get(("http", "v6"))) if s is not None]
     on = [line for enabled, line in plain if enabled]
