@@ -12,6 +12,7 @@ import random
 import pytest
 
 from netops.audit.configs.tree import Node, parse_tree
+from tests.audit_support import configs, rendered  # noqa: F401 - shared fixtures
 
 
 def reference(text: str, separators: str) -> tuple[list[tuple], int]:
@@ -108,3 +109,15 @@ def test_the_line_cache_stays_bounded_on_a_huge_file_of_distinct_lines():
     assert count == len(nodes) == tree._SHAPES_MAX + 5000 and nodes[-1].text.endswith(str(count - 1))
     assert len(tree._SHAPES["#!"]) <= tree._SHAPES_MAX
     tree.forget_shapes()
+
+
+def test_no_configuration_text_outlives_the_config_layer(configs):  # noqa: F811 - the shared fixture
+    """The boundary checks (NAT, IDS mirroring) read the firewall's and core's text again: the
+    layer empties the caches after them too."""
+    from netops.audit.configs import tree, vrp_family
+    from tests.audit_support import SAMPLE, audit
+
+    report = audit(SAMPLE, ("config",), configs=configs)
+    assert report.passed and any(f.check == "config.boundary-nat" for f in report.findings)
+    assert not any(tree._SHAPES.values())
+    assert vrp_family._snmp_kind.cache_info().currsize == 0

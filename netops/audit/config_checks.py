@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from netops.audit import boundary_config
 from netops.audit.config_files import LoadedConfig
-from netops.audit.configs import PARSERS
+from netops.audit.configs import PARSERS, forget_lines
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
 from netops.audit.findings import Finding, Verdict, failed, passed, unknown
 from netops.audit.intent import address_zone_problem
@@ -63,6 +63,14 @@ def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRule
 def audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dict[str, LoadedConfig],
                   source: str) -> list[Finding]:
     """Every config check for every device that should have a configuration."""
+    try:
+        return _audit_configs(inv, policy, rules, configs, source)
+    finally:
+        forget_lines()  # the boundary checks' readers parse text too: none of it outlives the layer
+
+
+def _audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dict[str, LoadedConfig],
+                   source: str) -> list[Finding]:
     v3_zones = snmpv3_zones(policy, inv)
     sensors = boundary_config.sensor_ports(inv, policy)
     findings: list[Finding] = []
