@@ -1,6 +1,6 @@
-"""What Huawei VRP and H3C Comware share: `sysname`, `ip route-static`, `info-center loghost`,
-`snmp-agent`, `telnet [ipv6] server enable` (and `undo`), `http server` / `web-manager`, and the vty
-block's `protocol inbound`.
+"""What Huawei VRP and H3C Comware share: `sysname`, interfaces (addresses, `shutdown`),
+`ip route-static`, `info-center loghost`, `snmp-agent`, `telnet [ipv6] server enable` (and `undo`),
+`http server` / `web-manager`, and the vty block's `protocol inbound`.
 
 Lines are read in file order and the last word on a setting wins, as when the device loads
 the file. A security command in a form this parser does not know is recorded as unplaced:
@@ -203,8 +203,8 @@ def telnet_state(switches: _Switches, vty_telnet: list[Line], vty_ssh: list[Line
     return TelnetState(None, [s[1] for s in (v4, v6) if s is not None])
 
 
-# What one snmp-agent line says, by kind (see _snmp_kind)
-AGENT, VERSIONS, LEGACY, V3, SILENT, UNKNOWN = range(6)
+# what one snmp-agent line says (see _snmp_kind)
+_AGENT, _VERSIONS, _LEGACY, _V3, _SILENT, _UNKNOWN = range(6)
 _ALL_VERSIONS = frozenset({"v1", "v2c", "v3"})
 
 
@@ -216,22 +216,22 @@ def _snmp_kind(text: str) -> tuple[int, frozenset[str]]:
     undo = words[0] == "undo"
     w = words[1:] if undo else words
     if len(w) == 1:
-        return AGENT, frozenset()
+        return _AGENT, frozenset()
     sub = w[1]
     if w[1:3] == ["sys-info", "version"]:
         tokens = set(w[3:])
-        return VERSIONS, _ALL_VERSIONS if "all" in tokens else frozenset(tokens & _ALL_VERSIONS)
+        return _VERSIONS, _ALL_VERSIONS if "all" in tokens else frozenset(tokens & _ALL_VERSIONS)
     if undo:
-        return SILENT, frozenset()
+        return _SILENT, frozenset()
     if sub == "community" and w[2:3] not in (["complexity-check"],):
-        return LEGACY, frozenset()
+        return _LEGACY, frozenset()
     if sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
-        return LEGACY, frozenset()
+        return _LEGACY, frozenset()
     if sub in ("usm-user", "group") and w[2:3] == ["v3"]:
-        return V3, frozenset()
+        return _V3, frozenset()
     if sub == "target-host" and ("v1" in w or "v2c" in w):
-        return LEGACY, frozenset()
-    return (SILENT if sub in _SNMP_BENIGN else UNKNOWN), frozenset()
+        return _LEGACY, frozenset()
+    return (_SILENT if sub in _SNMP_BENIGN else _UNKNOWN), frozenset()
 
 
 def forget_lines() -> None:
@@ -241,7 +241,7 @@ def forget_lines() -> None:
 def _snmp_line(node: Node, undo: bool, snmp: SnmpState, config: ParsedConfig) -> None:
     """snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups, users and targets."""
     kind, versions = _snmp_kind(node.text)
-    if kind == AGENT:
+    if kind == _AGENT:
         snmp.configured = not undo
         if undo:
             snmp.versions.clear()
@@ -249,17 +249,17 @@ def _snmp_line(node: Node, undo: bool, snmp: SnmpState, config: ParsedConfig) ->
         return
     if not undo:
         snmp.configured = True
-    if kind == VERSIONS:
+    if kind == _VERSIONS:
         if undo:
             snmp.versions -= versions
         else:
             snmp.versions |= versions
         snmp.evidence.append(node.line)
-    elif kind == LEGACY:
+    elif kind == _LEGACY:
         snmp.legacy.append(node.line)
-    elif kind == V3:
+    elif kind == _V3:
         snmp.evidence.append(node.line)
-    elif kind == UNKNOWN:
+    elif kind == _UNKNOWN:
         config.cannot_place("snmp", node.line, "an snmp-agent command netops does not know")
 
 
