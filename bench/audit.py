@@ -4,14 +4,16 @@
 
 Side by side in one run: the anchor (`netops inventory validate`: load + semantic checks of
 the same inventory, which every audit also pays) and the audit's own layers. Configs come
-from the FAKE renderer in tests/fixtures/audit (until netops render lands). Goal: the
-audit's layers (intent + config, inventory load excluded) under 2 s.
+from `netops render` (setup, not timed). Goal: the audit's layers (intent + config, inventory
+load excluded) under 2 s. The load average before and after is printed: on a shared machine,
+wall times mean something only beside it (and beside the CPU seconds).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -50,6 +52,7 @@ def main() -> int:
             t = time.perf_counter()
             n = len(write_configs(render_devices(inv), cfg_dir, with_secrets=False))
             print(f"rendered {n} configs in {time.perf_counter() - t:.2f} s (setup, not timed)")
+        load_before = os.getloadavg()
         anchor, audits, layers, anchor_cpu, audits_cpu = [], [], [], [], []
         report = None
         for _ in range(args.repeat):
@@ -86,6 +89,7 @@ def main() -> int:
             "layers_cpu_s": round(min(audits_cpu) - min(anchor_cpu), 3),
             "median_layers_s": round(statistics.median(layers), 3),
             "cli_json_report_s": round(cli_s, 3), "cli_exit": cli.returncode,
+            "load_average_1m": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         }
         print(f"{result['devices']} devices, {result['cables']} cables, {result['configs']} configs, "
               f"{result['results']} results, passed={result['passed']}")
@@ -99,6 +103,8 @@ def main() -> int:
               f"{result['layers_cpu_s']:.3f} s  (process time, robust to other jobs' load)")
         print(f"{'CLI: netops audit isolation -f json (1 run)':42} {result['cli_json_report_s']:>10.3f} s"
               f"  (exit {cli.returncode}; interpreter start, JSON report and state file included)")
+        print(f"{'machine load average (1 min), before / after':42} {result['load_average_1m'][0]:>7.2f} / "
+              f"{result['load_average_1m'][1]:.2f}  ({os.cpu_count()} cores)")
         print(json.dumps(result))
         return 0 if result["passed"] else 1
     finally:

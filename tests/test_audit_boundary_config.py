@@ -109,3 +109,22 @@ def test_readers():
           " port-mirroring to observe-port 1 both\n"
     assert read_mirroring(vrp) == {"GigabitEthernet0/0/24": {"GigabitEthernet0/0/1"}}
     assert read_mirroring(MIRROR) == {"GigabitEthernet5/0/10": {"Ten-GigabitEthernet1/0/48"}}
+
+
+@pytest.mark.parametrize("cable", [None, "- a: ids-1:eth1\n  b: ex-core-1:GigabitEthernet5/0/10\n"])
+def test_the_network_wide_sensor_index_answers_as_each_device_would(tmp_path, cable):
+    """config.ids-mirror applies where a cable reaches an IDS sensor port: the audit asks once for the
+    whole network (one pass over the cables); the answer must be the per-device one, cable ends either way."""
+    from netops.audit.boundary_config import ids_mirror_applies, sensor_ports
+    from netops.audit.policy import load_policy
+    from netops.inventory.load import parse_inventory
+
+    inv_dir = copy_sample(tmp_path)
+    if cable is not None:
+        replace_in(inv_dir / "links.yaml", "- a: ex-core-1:GigabitEthernet5/0/10\n  b: ids-1:eth1\n", cable)
+    inv, _, problems = parse_inventory(inv_dir)
+    assert inv is not None, problems
+    policy = load_policy(inv_dir / "policy.yaml")
+    index = sensor_ports(inv, policy)
+    assert set(index) == {"ex-core-1"}
+    assert {d.name for d in inv.devices.values() if ids_mirror_applies(d, inv, policy)} == set(index)

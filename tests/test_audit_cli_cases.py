@@ -104,6 +104,16 @@ def test_frr_config_as_the_vrp_core_switch(tmp_path, configs):
     assert "FRR dialect" in evidence["message"] and "huawei_vrp" in evidence["message"]
 
 
+@pytest.mark.parametrize("device", ["inet-rt-1", "wangtai-ex-rt", "in-core-1"])
+def test_a_file_in_no_known_dialect_is_unknown_on_every_platform(tmp_path, configs, device):
+    (configs / f"{device}.cfg").write_text("hello\nthis is not a router configuration\n")
+    code, data = run(tmp_path, configs)
+    evidence = finding(data, "config.evidence", device)
+    assert code == 1 and evidence["verdict"] == "UNKNOWN"
+    assert ("does not read as any known CLI" in evidence["message"] or
+            (device == "in-core-1" and "not a whole configuration" in evidence["message"]))
+
+
 @pytest.mark.parametrize("change", ["remove", "other"])
 def test_copy_without_or_with_another_sysname(tmp_path, configs, change):
     replace_in(configs / "wangtai-in-sw.cfg", "sysname wangtai-in-sw\n",

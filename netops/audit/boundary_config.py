@@ -221,21 +221,26 @@ def check_boundary_nat(d: Device, cfg: ParsedConfig, inv: Inventory, policy: Pol
                   else "no flow through this firewall needs NAT", evidence=ok)
 
 
-def _sensor_ports(d: Device, inv: Inventory, policy: Policy) -> list[tuple[str, str]]:
-    """(port of d, IDS) for each cable from d to an address-less interface of a boundary's IDS."""
+def sensor_ports(inv: Inventory, policy: Policy, links: list | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Device -> (its port, IDS) for each cable (of `links`, default all) to an address-less interface
+    of a boundary's IDS: one pass over the cables for the whole network."""
     ids_names = {n for b in policy.firewall_boundaries for n in b.ids}
-    out = []
-    for link in inv.links_of(d.name):
+    out: dict[str, list[tuple[str, str]]] = {}
+    for link in inv.links if links is None else links:
         for mine, other in ((link.a, link.b), (link.b, link.a)):
             peer = inv.devices.get(other.device)
-            if mine.device != d.name or peer is None or peer.role is not Role.ids:
+            if peer is None or peer.role is not Role.ids:
                 continue
             if ids_names and peer.name not in ids_names:
                 continue
             port = peer.interface(other.interface)
             if port is None or not port.addresses:
-                out.append((mine.interface, peer.name))
+                out.setdefault(mine.device, []).append((mine.interface, peer.name))
     return out
+
+
+def _sensor_ports(d: Device, inv: Inventory, policy: Policy) -> list[tuple[str, str]]:
+    return sensor_ports(inv, policy, inv.links_of(d.name)).get(d.name, [])
 
 
 def ids_mirror_applies(d: Device, inv: Inventory, policy: Policy) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from netops.audit import boundary_config
 from netops.audit.config_files import LoadedConfig
-from netops.audit.configs import PARSERS
+from netops.audit.configs import PARSERS, forget_lines
 from netops.audit.configs.model import ParsedConfig, PolicyRule, Service
 from netops.audit.findings import Finding, Verdict, failed, passed, unknown
 from netops.audit.intent import address_zone_problem
@@ -41,7 +41,9 @@ def config_targets(inv: Inventory, policy: Policy) -> list[Device]:
             if d.platform.value in CONFIG_PLATFORMS or firewall_boundaries_of(d, policy)]
 
 
-def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRules, v3_zones: set[str]) -> list[str]:
+def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRules, v3_zones: set[str],
+                      sensors: dict[str, list] | None = None) -> list[str]:
+    """`sensors`: boundary_config.sensor_ports of the whole network, computed once per audit."""
     zones = device_zones(d)
     checks = ["config.address-in-zone"]
     if rules.isolated(zones):
@@ -53,7 +55,7 @@ def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRule
     if firewall_boundaries_of(d, policy):
         checks += ["config.firewall-default-deny", "config.firewall-no-any-any", "config.firewall-flows",
                    "config.firewall-local", "config.boundary-logging", boundary_config.NAT_CHECK]
-    if boundary_config.ids_mirror_applies(d, inv, policy):
+    if (d.name in sensors) if sensors is not None else boundary_config.ids_mirror_applies(d, inv, policy):
         checks.append(boundary_config.MIRROR_CHECK)
     return checks
 
@@ -61,10 +63,19 @@ def applicable_checks(d: Device, inv: Inventory, policy: Policy, rules: ZoneRule
 def audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dict[str, LoadedConfig],
                   source: str) -> list[Finding]:
     """Every config check for every device that should have a configuration."""
+    try:
+        return _audit_configs(inv, policy, rules, configs, source)
+    finally:
+        forget_lines()  # the boundary checks' readers parse text too: none of it outlives the layer
+
+
+def _audit_configs(inv: Inventory, policy: Policy, rules: ZoneRules, configs: dict[str, LoadedConfig],
+                   source: str) -> list[Finding]:
     v3_zones = snmpv3_zones(policy, inv)
+    sensors = boundary_config.sensor_ports(inv, policy)
     findings: list[Finding] = []
     for d in config_targets(inv, policy):
-        checks = applicable_checks(d, inv, policy, rules, v3_zones)
+        checks = applicable_checks(d, inv, policy, rules, v3_zones, sensors)
         loaded = configs.get(d.name)
         problem = _evidence_problem(d, loaded, source)
         if problem is not None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from netops.audit.config_files import LoadedConfig, load_config
+from netops.audit.configs import forget_lines
 
 RULE = ("newest candidate: time from the timestamp in the file (or folder) name, else the backup repository's "
         "last commit of the file, else the modification time to the second; equal time with different content "
@@ -169,9 +170,10 @@ def discover(directory: Path, devices: set[str]) -> tuple[dict[str, list[Candida
     for folder, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d != ".git")
         parent = os.path.basename(folder)
+        below = os.path.relpath(folder, root)  # once per folder, not per file (10,000 files in one folder)
         for name in sorted(files):
             path = os.path.join(folder, name)
-            shown = os.path.relpath(path, root)
+            shown = name if below == os.curdir else os.path.join(below, name)
             device, when, why = attribute(name, parent, devices)
             if device is None:
                 others.append({"path": shown, "role": "config", "used": False, "reason": why, **_hash(path)})
@@ -313,14 +315,17 @@ def select_configs(directory: Path, platforms: dict[str, str]) -> Selection:
                                                                   "name" if when else "mtime"))
     configs: dict[str, LoadedConfig] = {}
     manifest: list[dict[str, Any]] = []
-    for device in sorted(found):
-        cands = found[device]
-        for cand in cands:
-            _read(cand, repo, others)
-        loaded, entries = choose(device, platforms[device], cands)
-        if repo_error:
-            loaded.error = repo_error
-        configs[device] = loaded
-        manifest += entries
+    try:
+        for device in sorted(found):
+            cands = found[device]
+            for cand in cands:
+                _read(cand, repo, others)
+            loaded, entries = choose(device, platforms[device], cands)
+            if repo_error:
+                loaded.error = repo_error
+            configs[device] = loaded
+            manifest += entries
+    finally:
+        forget_lines()  # the parsers' per-line caches hold configuration text: none outlives the read
     manifest += others
     return Selection(configs, manifest, repo.info() if repo is not None else None)

@@ -64,7 +64,7 @@ class ZoneRules:
 
     def route_problem(self, zones: list[str], prefix: IPv4Net, next_hop: IPv4Addr | None) -> str | None:
         """Why a route on a device of these zones leads toward a zone it must not reach, or None."""
-        if ignored_prefix(prefix) and prefix.prefixlen > 0:
+        if prefix.prefixlen > 0 and ignored_prefix(prefix):
             return None
         what = "default route" if prefix.prefixlen == 0 else f"route to {prefix}"
         for zone in zones:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from netops.audit.configs import cisco_ios, frr, hp_comware, huawei_vrp
+from netops.audit.configs import cisco_ios, frr, hp_comware, huawei_vrp, tree, vrp_family
 from netops.audit.configs.model import ParsedConfig
 
 PARSERS: dict[str, Callable[[str], ParsedConfig]] = {
@@ -30,4 +30,11 @@ def parse_config(platform: str, text: str) -> ParsedConfig | None:
     return parsed
 
 
-__all__ = ["PARSERS", "ParsedConfig", "parse_config"]
+def forget_lines() -> None:
+    """Empty the parsers' per-line caches (line shapes, snmp-agent kinds): called after each bulk
+    read, so no configuration text (communities included) stays in memory after the audit."""
+    tree.forget_shapes()
+    vrp_family.forget_lines()
+
+
+__all__ = ["PARSERS", "ParsedConfig", "forget_lines", "parse_config"]

@@ -19,16 +19,27 @@ from netops.audit.configs.tree import Node
 Prefix = tuple[str, ...]
 
 
-def _index(prefixes: tuple[Prefix, ...]) -> dict[str, tuple[Prefix, ...]]:
-    out: dict[str, list[Prefix]] = {}
+Index = dict[str, tuple[bool, tuple[tuple[int, frozenset[Prefix]], ...]]]
+
+
+def _index(prefixes: tuple[Prefix, ...]) -> Index:
+    """First word -> (a one-word prefix matches outright, the longer prefixes grouped by length)."""
+    out: dict[str, dict[int, set[Prefix]]] = {}
     for p in prefixes:
-        out.setdefault(p[0], []).append(p)
-    return {k: tuple(v) for k, v in out.items()}
+        out.setdefault(p[0], {}).setdefault(len(p), set()).add(p)
+    return {w: (1 in by_len, tuple((n, frozenset(ps)) for n, ps in sorted(by_len.items()) if n > 1))
+            for w, by_len in out.items()}
 
 
-def _match(index: dict[str, tuple[Prefix, ...]], words: list[str]) -> bool:
-    for p in index.get(words[0], ()) if words else ():
-        if len(p) == 1 or tuple(words[:len(p)]) == p:
+def _match(index: Index, words: list[str]) -> bool:
+    """Whether `words` starts with one of the prefixes (hot path: one lookup, a tuple per prefix length)."""
+    entry = index.get(words[0]) if words else None
+    if entry is None:
+        return False
+    if entry[0]:
+        return True
+    for n, prefixes in entry[1]:
+        if tuple(words[:n]) in prefixes:
             return True
     return False
 
@@ -98,6 +109,7 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
     notes: list[str] = []
     ended: Node | None = None
     first, own_first, kind_first = spec._g["first"], spec._g["own_first"], spec._g["kinds"]
+    globals_ = spec._g["globals"]
     open_block: Node | None = None
     open_at = 0
     prev: Node | None = None
@@ -113,22 +125,25 @@ def place(nodes: list[Node], spec: BlockSpec) -> Placement:
                              "the device applies nothing after it")
             open_block, prev, prev_moved = None, None, False
             continue
-        if open_block is not None and w0 in own_first:
-            target = _orphan_owner(open_block, out, open_at, words, spec)
+        if open_block is not None and w0 in own_first and not (w0 in first and _match(globals_, words)):
+            target = _orphan_owner(open_block, out, open_at, words, spec)  # (a global command is nobody's)
             if target is not None:
                 target.children.append(node)
                 notes.append(f"line {node.number}: `{node.text}` is not indented but follows `{target.text}` "
                              f"(line {target.number}): the device applies it there")
                 continue
         out.append(node)
-        moved: list[Node] = []
         if node.children:
             moved = _hoist(node, spec.kind(words) if w0 in first else None, spec, notes)
-            out += moved
-        prev, prev_moved = node, bool(moved)
-        if moved:
-            open_block = None  # the relocated line left the CLI at the global level
-        elif node.children or (w0 in kind_first and spec.kind(words) is not None):
+            prev, prev_moved = node, bool(moved)
+            if moved:
+                out += moved
+                open_block = None  # the relocated line left the CLI at the global level
+            else:
+                open_block, open_at = node, len(out)
+            continue
+        prev, prev_moved = node, False
+        if w0 in kind_first and spec.kind(words) is not None:
             open_block, open_at = node, len(out)
     if notes:
         out.sort(key=lambda n: n.number)
@@ -176,12 +191,12 @@ def _owner(block: Node, kind: str | None, words: list[str], spec: BlockSpec) -> 
 
 def _hoist(parent: Node, kind: str | None, spec: BlockSpec, notes: list[str]) -> list[Node]:
     """Take global commands out of `parent` (at any depth); return them in order (hot path)."""
-    first = spec._g["first"]
+    first, globals_ = spec._g["first"], spec._g["globals"]
     moved: list[Node] = []
     keep: list[Node] | None = None
     for i, child in enumerate(parent.children):
         words = child.words
-        if words[0] in first and spec.is_global(words) and not spec.allows(kind, words):
+        if words[0] in first and _match(globals_, words) and not spec.allows(kind, words):
             notes.append(f"line {child.number}: `{child.text}` stands under `{parent.text}` (line {parent.number}), "
                          "where it is not a command of that view: the device applies it globally")
             if keep is None:

@@ -14,7 +14,6 @@ def parse(text: str) -> ParsedConfig:
     nodes, notes = placed.nodes, placed.notes
     config = ParsedConfig("hp_comware", lines=count, relocated=notes)
     stop_here(config, placed)
-    vrp_family.interfaces(nodes, config)
     vrp_family.globals_(nodes, config, ("line vty", "user-interface vty"), comware=True)
     vrp_family.default_v3(config.snmp)
     if "nat" in text:

@@ -21,7 +21,7 @@ PREDEFINED = {
 }
 _ZONE_ALIASES = ("trust", "untrust", "dmz", "local")
 _RULE_WORDS = {"source-zone", "destination-zone", "source-address", "destination-address", "action"}
-_FIREWALL_HEADS = {"firewall", "ip", "security-policy", "rule", "add"} | _RULE_WORDS
+_FIREWALL_HEADS = frozenset({"firewall", "ip", "security-policy", "rule", "add"} | _RULE_WORDS)
 
 
 def parse(text: str) -> ParsedConfig:
@@ -30,16 +30,17 @@ def parse(text: str) -> ParsedConfig:
     nodes, notes = placed.nodes, placed.notes
     config = ParsedConfig("huawei_vrp", lines=count, relocated=notes)
     stop_here(config, placed)
-    vrp_family.interfaces(nodes, config)
-    vrp_family.globals_(nodes, config, ("user-interface vty",))
+    firewall = vrp_family.globals_(nodes, config, ("user-interface vty",), collect=_FIREWALL_HEADS)
     vrp_family.default_v3(config.snmp)
-    _firewall(nodes, config)
+    _firewall(firewall, config)
     if "nat" in text:
         vrp_family.nat(nodes, config)
     return config
 
 
 def _firewall(nodes: list[Node], config: ParsedConfig) -> None:
+    """Zones, address and service sets, and security policies, from the lines whose first word is
+    in _FIREWALL_HEADS (the others are passed over)."""
     address_sets: dict[str, list[ipaddress.IPv4Network] | None] = {}
     service_sets: dict[str, list[Service] | None] = {}
     policies: list[Node] = []

@@ -1,6 +1,6 @@
-"""What Huawei VRP and H3C Comware share: `sysname`, `ip route-static`, `info-center loghost`,
-`snmp-agent`, `telnet [ipv6] server enable` (and `undo`), `http server` / `web-manager`, and the vty
-block's `protocol inbound`.
+"""What Huawei VRP and H3C Comware share: `sysname`, interfaces (addresses, `shutdown`),
+`ip route-static`, `info-center loghost`, `snmp-agent`, `telnet [ipv6] server enable` (and `undo`),
+`http server` / `web-manager`, and the vty block's `protocol inbound`.
 
 Lines are read in file order and the last word on a setting wins, as when the device loads
 the file. A security command in a form this parser does not know is recorded as unplaced:
@@ -8,6 +8,8 @@ its check says UNKNOWN.
 """
 
 from __future__ import annotations
+
+import functools
 
 from netops.audit.configs.model import InterfaceConfig, Line, ParsedConfig, SnmpState, StaticRoute, TelnetState
 from netops.audit.configs.tree import Node, ipv4, network, read_interface, walk
@@ -22,14 +24,6 @@ _TELNET_BENIGN = {"server-source", "port", "acl", "dscp", "login-failed", "clien
 _SNMP_BENIGN = {"sys-info", "local-engineid", "mib-view", "trap", "protocol", "packet", "acl", "notification-log",
                 "extend", "log", "inform", "local-user", "source", "udp-port", "context-name", "usm-user",
                 "group", "target-host", "community", "ipv6", "mib"}
-
-
-def interfaces(nodes: list[Node], config: ParsedConfig) -> None:
-    for node in nodes:
-        words = node.words
-        if len(words) < 2 or words[0] != "interface":
-            continue
-        read_interface(node, config.interfaces.setdefault(words[1], InterfaceConfig(words[1])))
 
 
 def static_route(words: list[str], line: Line) -> StaticRoute | None:
@@ -76,23 +70,51 @@ class _Switches:
         return self.state.get(key)
 
 
-def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...], comware: bool = False) -> None:
-    """Every global fact the two platforms write the same way."""
+# first words (after `undo`) globals_ reads; every other line is passed over at the cost of one set lookup
+_GLOBAL_HEADS = frozenset({"sysname", "ip", "ipv6", "info-center", "telnet", "http", "web-manager", "snmp-agent",
+                           "user-interface", "line", *DYNAMIC})
+
+
+def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...], comware: bool = False,
+             collect: frozenset[str] = frozenset()) -> list[Node]:
+    """Every interface and global fact the two platforms write the same way, in one pass over the
+    placed lines (hot path: every line of 10,000 files); returns the nodes whose first word is in
+    `collect`, in order, for the platform's own readers."""
     switches = _Switches()
     vty_telnet: list[Line] = []
     vty_ssh: list[Line] = []
     vty_blocks = 0
     snmp = SnmpState(False)
+    collected: list[Node] = []
+    heads = _GLOBAL_HEADS
+    interfaces = config.interfaces
     for node in nodes:
         words = node.words
         head = words[0]
-        undo = head == "undo"
-        w = words[1:] if undo else words
-        if not w:
+        if head in collect:
+            collected.append(node)
+        if head == "interface":
+            if len(words) >= 2:
+                intf = interfaces.get(words[1])
+                if intf is None:
+                    intf = interfaces[words[1]] = InterfaceConfig(words[1])
+                read_interface(node, intf)
             continue
-        h = w[0]  # dispatch on the first word: this loop runs over every line of 10,000 files
-        if h == "sysname" and not undo and len(w) > 1:
-            config.hostname = w[1]
+        undo = head == "undo"
+        if undo:
+            w = words[1:]
+            if not w or w[0] not in heads:
+                continue
+        elif head not in heads:
+            continue
+        else:
+            w = words
+        h = w[0]
+        if h == "snmp-agent":
+            _snmp_line(node, undo, snmp, config)
+        elif h == "sysname":
+            if not undo and len(w) > 1:
+                config.hostname = w[1]
         elif h == "ip" and len(w) > 1 and w[1] == "route-static":
             if undo:
                 continue  # removing a route adds no path
@@ -118,22 +140,27 @@ def globals_(nodes: list[Node], config: ParsedConfig, vty_heads: tuple[str, ...]
             _telnet(w[1:], not undo, node.line, switches, config, comware)
         elif h in ("http", "web-manager"):
             _http(w, not undo, node.line, switches)
-        elif h == "snmp-agent":
-            _snmp_line(w, undo, node.line, snmp, config)
         elif h in ("user-interface", "line") and node.text.startswith(vty_heads):
             vty_blocks += 1
-            protocols = [c for c in node.children if c.words[:2] == ["protocol", "inbound"]]
-            vty_telnet += [c.line for c in protocols if c.words[2:3] in (["telnet"], ["all"])]
-            if protocols and protocols[-1].words[2:] == ["ssh"]:
-                vty_ssh.append(protocols[-1].line)
-            for c in protocols:
-                if c.words[2:3] not in (["telnet"], ["all"], ["ssh"]):
+            last = None  # the last `protocol inbound` decides; every telnet one is evidence
+            for c in node.children:
+                cw = c.words
+                if cw[0] != "protocol" or len(cw) < 2 or cw[1] != "inbound":
+                    continue
+                last = c
+                protocol = cw[2] if len(cw) > 2 else None
+                if protocol == "telnet" or protocol == "all":
+                    vty_telnet.append(c.line)
+                elif protocol != "ssh":
                     config.cannot_place("telnet", c.line, "a vty protocol netops does not know")
+            if last is not None and last.words[2:] == ["ssh"]:
+                vty_ssh.append(last.line)
     config.telnet = telnet_state(switches, vty_telnet, vty_ssh, vty_blocks, comware)
     plain = [s for s in (switches.get(("http", "v4")), switches.get(("http", "v6"))) if s is not None]
     on = [line for enabled, line in plain if enabled]
     config.http = TelnetState(True, on) if on else TelnetState(False if plain else None, [ln for _, ln in plain])
     config.snmp = snmp
+    return collected
 
 
 def _telnet(rest: list[str], on: bool, line: Line, switches: _Switches, config: ParsedConfig, comware: bool) -> None:
@@ -176,45 +203,72 @@ def telnet_state(switches: _Switches, vty_telnet: list[Line], vty_ssh: list[Line
     return TelnetState(None, [s[1] for s in (v4, v6) if s is not None])
 
 
-def _snmp_line(w: list[str], undo: bool, line: Line, snmp: SnmpState, config: ParsedConfig) -> None:
-    """w without `undo`: snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups,
-    users and targets."""
+# what one snmp-agent line says (see _snmp_kind)
+_AGENT, _VERSIONS, _LEGACY, _V3, _SILENT, _UNKNOWN, _NO_SECURITY_NAME = range(7)
+_ALL_VERSIONS = frozenset({"v1", "v2c", "v3"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _snmp_kind(text: str) -> tuple[int, frozenset[str]]:
+    """(kind, versions) of one `[undo] snmp-agent ...` line: a pure function of its text, cached since
+    the same few dozen lines recur in every file of a network."""
+    words = text.split()
+    undo = words[0] == "undo"
+    w = words[1:] if undo else words
     if len(w) == 1:
-        snmp.configured = not undo
-        if undo:
-            snmp.versions.clear()
-        snmp.evidence.append(line)
-        return
-    if not undo:
-        snmp.configured = True
+        return _AGENT, frozenset()
     sub = w[1]
     if w[1:3] == ["sys-info", "version"]:
         tokens = set(w[3:])
-        versions = {"v1", "v2c", "v3"} if "all" in tokens else tokens & {"v1", "v2c", "v3"}
+        return _VERSIONS, _ALL_VERSIONS if "all" in tokens else frozenset(tokens & _ALL_VERSIONS)
+    if undo:
+        return _SILENT, frozenset()
+    if sub == "community" and w[2:3] not in (["complexity-check"],):
+        return _LEGACY, frozenset()
+    if sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
+        return _LEGACY, frozenset()
+    if sub in ("usm-user", "group") and w[2:3] == ["v3"]:
+        return _V3, frozenset()
+    if sub == "target-host":
+        version = target_version(w)
+        if version is None:
+            return _NO_SECURITY_NAME, frozenset()
+        return (_SILENT if version == "v3" else _LEGACY), frozenset()
+    return (_SILENT if sub in _SNMP_BENIGN else _UNKNOWN), frozenset()
+
+
+def forget_lines() -> None:
+    _snmp_kind.cache_clear()
+
+
+def _snmp_line(node: Node, undo: bool, snmp: SnmpState, config: ParsedConfig) -> None:
+    """snmp-agent ...; v1/v2c come from sys-info version, communities, v1/v2c groups, users and targets."""
+    kind, versions = _snmp_kind(node.text)
+    if kind == _AGENT:
+        snmp.configured = not undo
+        if undo:
+            snmp.versions.clear()
+        snmp.evidence.append(node.line)
+        return
+    if not undo:
+        snmp.configured = True
+    if kind == _VERSIONS:
         if undo:
             snmp.versions -= versions
         else:
             snmp.versions |= versions
-        snmp.evidence.append(line)
-    elif undo:
-        return
-    elif sub == "community" and w[2:3] not in (["complexity-check"],):
-        snmp.legacy.append(line)
-    elif sub in ("usm-user", "group") and len(w) > 2 and w[2] in ("v1", "v2c"):
-        snmp.legacy.append(line)
-    elif sub in ("usm-user", "group") and w[2:3] == ["v3"]:
-        snmp.evidence.append(line)
-    elif sub == "target-host":
-        version = target_version(w)
-        if version is None:
-            config.cannot_place("snmp", line, "an snmp-agent target-host without `securityname`")
-        elif version != "v3":
-            snmp.legacy.append(line)
-    elif sub not in _SNMP_BENIGN:
-        config.cannot_place("snmp", line, "an snmp-agent command netops does not know")
+        snmp.evidence.append(node.line)
+    elif kind == _LEGACY:
+        snmp.legacy.append(node.line)
+    elif kind == _V3:
+        snmp.evidence.append(node.line)
+    elif kind == _NO_SECURITY_NAME:
+        config.cannot_place("snmp", node.line, "an snmp-agent target-host without `securityname`")
+    elif kind == _UNKNOWN:
+        config.cannot_place("snmp", node.line, "an snmp-agent command netops does not know")
 
 
-_VERSIONS = ("v1", "v2c", "v3")
+_VERSION_WORDS = ("v1", "v2c", "v3")
 
 
 def target_version(w: list[str]) -> str | None:
@@ -225,10 +279,10 @@ def target_version(w: list[str]) -> str | None:
     for i, word in enumerate(w):
         if word in ("securityname", "cipher-securityname"):
             rest = w[i + 1:]
-            if word == "securityname" and rest[:1] == ["cipher"] and rest[1:2] and rest[1] not in _VERSIONS:
+            if word == "securityname" and rest[:1] == ["cipher"] and rest[1:2] and rest[1] not in _VERSION_WORDS:
                 rest = rest[1:]  # `cipher` names the form of the name (a name `cipher` is followed by a version)
             after = rest[1:2]
-            return after[0] if after and after[0] in _VERSIONS else "v1"
+            return after[0] if after and after[0] in _VERSION_WORDS else "v1"
     return None
 
 
