@@ -95,8 +95,9 @@ def inventory_key(root: Path) -> str:
 
 # --- fast pickling of the pydantic and ipaddress objects the model is full of -------------
 # Pickle's own path for both costs a Python __setstate__ (models) or a re-parse (addresses)
-# per object; these rebuild an object with one small call and share equal strings, so a
-# province's 775,000 objects load in about a third less time than before.
+# per object; these rebuild an object with one small call and share equal strings. Measured
+# (bench/README.md): leaving default values out of each state and merging them back on load
+# was slower (a second dict per object) than storing every field.
 
 _new = object.__new__
 _set = object.__setattr__
@@ -123,38 +124,10 @@ def _ipv4_address(ip: int) -> ipaddress.IPv4Address:
     return obj
 
 
-@lru_cache(maxsize=None)
-def _defaults(cls: type) -> dict[str, Any]:
-    """A model class's immutable field defaults (None, numbers, strings, enums): left out of
-    each entry and filled back in on load. Mutable ones ([] and {}) are stored per object, so
-    loaded objects never share a list."""
-    from enum import Enum
-
-    from pydantic_core import PydanticUndefined
-
-    out = {}
-    for name, field in cls.model_fields.items():
-        value = field.default
-        if field.default_factory is None and value is not PydanticUndefined and (
-                value is None or type(value) in (bool, int, float, str) or isinstance(value, Enum)):
-            out[name] = value
-    return out
-
-
-@lru_cache(maxsize=None)
-def _template(cls: type) -> dict[str, Any]:
-    """Every field in declaration order (so a loaded model's __dict__ is ordered as a
-    validated one), holding its default where _defaults has one; the rest are always stored."""
-    defaults = _defaults(cls)
-    return {name: defaults.get(name) for name in cls.model_fields}
-
-
 def _model(cls: type, state: dict, fields_set: frozenset) -> Any:
     """A pydantic model from its field values, as pydantic's own __setstate__ would leave it."""
     obj = _new(cls)
-    full = _template(cls).copy()
-    full.update(state)
-    _set(obj, "__dict__", full)
+    _set(obj, "__dict__", state)
     _set(obj, "__pydantic_fields_set__", set(fields_set))
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
@@ -163,7 +136,9 @@ def _model(cls: type, state: dict, fields_set: frozenset) -> Any:
 
 def _model_with(cls: type, state: dict, fields_set: frozenset, extra: Any, private: Any) -> Any:
     """A model with extra fields or private attributes (indexes), restored as they were."""
-    obj = _model(cls, state, fields_set)
+    obj = _new(cls)
+    _set(obj, "__dict__", state)
+    _set(obj, "__pydantic_fields_set__", set(fields_set))
     _set(obj, "__pydantic_extra__", extra)
     _set(obj, "__pydantic_private__", private)
     return obj
@@ -178,11 +153,8 @@ class _Pickler(pickle.Pickler):
 
     def _state(self, obj: BaseModel) -> dict:
         shared = self._shared.setdefault
-        defaults = _defaults(type(obj))
         state = {}
         for name, value in obj.__dict__.items():
-            if name in defaults and value is defaults[name]:
-                continue
             kind = type(value)
             if kind is str:
                 value = shared(value, value)

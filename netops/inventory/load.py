@@ -437,15 +437,37 @@ def load_inventory(root: Path | str, *, check: bool = True) -> Inventory:
 
 def check_inventory(root: Path | str) -> tuple[Inventory | None, list[Problem]]:
     """Every problem of an inventory, schema and semantic, for `netops inventory validate`."""
+    inventory, problems, _ = checked_inventory(root)
+    return inventory, problems
+
+
+def checked_inventory(root: Path | str) -> tuple[Inventory | None, list[Problem], SourceMap]:
+    """The inventory, its problems, and where its devices and cables were written (what the
+    audit names in findings): cached by file contents (netops/inventory/cache.py)."""
     from netops.inventory.cache import cached
 
     return cached(Path(root), _check_inventory)
 
 
-def _check_inventory(root: Path) -> tuple[Inventory | None, list[Problem]]:
+def _check_inventory(root: Path) -> tuple[Inventory | None, list[Problem], SourceMap]:
     from netops.inventory.validate import validate_inventory
 
     inventory, src, problems = parse_inventory(Path(root))
     if inventory is not None:
         problems += validate_inventory(inventory, src)
-    return inventory, sorted(set(problems))
+    return inventory, sorted(set(problems)), _located(src)
+
+
+def _located(src: SourceMap) -> SourceMap:
+    """The part of a source map that outlives validation: where each device and cable item was
+    written, device names in document order and the village CSVs. The rest (every field's line
+    and the raw document) only served validation messages, and would double the cache."""
+    devices = src.doc.get("devices")
+    doc: dict[str, Any] = {
+        "devices": [{"name": d.get("name")} if isinstance(d, dict) else None for d in devices]
+        if isinstance(devices, list) else []}
+    if "villages_csv" in src.doc:
+        doc["villages_csv"] = src.doc["villages_csv"]
+    lines = {path: where for path, where in src.lines.items()
+             if len(path) <= 2 and path and path[0] in ("devices", "links", "villages_csv")}
+    return SourceMap(lines=lines, doc=doc)

@@ -38,9 +38,9 @@ def _report(root: Path, key: str | None) -> dict[str, Any]:
     from netops.inventory.load import _check_inventory
 
     if key is None:
-        inventory, problems = _check_inventory(root)
+        inventory, problems, _ = _check_inventory(root)
     else:
-        inventory, problems = cache.cached(root, _check_inventory, key)
+        inventory, problems, _ = cache.cached(root, _check_inventory, key)
     counts = {name: len(getattr(inventory, field)) if inventory is not None else None
               for name, field in (("devices", "devices"), ("cables", "links"), ("zones", "zones"), ("sites", "sites"))}
     return {**counts, "problems": [dataclasses.asdict(p) for p in problems]}
