@@ -95,7 +95,7 @@ def inventory_key(root: Path) -> str:
 
 # --- fast pickling of the pydantic and ipaddress objects the model is full of -------------
 # Pickle's own path for both costs a Python __setstate__ (models) or a re-parse (addresses)
-# per object; these rebuild an object with one small call and share equal strings. Measured
+# per object; these rebuild an object with one small call. Measured
 # (bench/README.md): leaving default values out of each state and merging them back on load
 # was slower (a second dict per object) than storing every field.
 
@@ -144,40 +144,45 @@ def _model_with(cls: type, state: dict, fields_set: frozenset, extra: Any, priva
     return obj
 
 
+def _kind(cls: type) -> str:
+    """How _Pickler stores instances of cls: "model", an ipaddress type's name, or "" (pickle's own)."""
+    if issubclass(cls, BaseModel):
+        return "model"
+    if cls in (ipaddress.IPv4Interface, ipaddress.IPv4Address, ipaddress.IPv4Network):
+        return cls.__name__
+    return ""
+
+
 class _Pickler(pickle.Pickler):
-    """Models as (class, state with shared strings, shared field-name set)."""
+    """Models as (class, field values, shared field-name set). Sharing equal strings too was
+    measured: 1 s more to write a province, nothing gained reading it.
+
+    pickle asks reducer_override about every dict, list and tuple too (millions): the answer
+    for a type is looked up once, not worked out per object."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._shared: dict[Any, Any] = {}
-
-    def _state(self, obj: BaseModel) -> dict:
-        shared = self._shared.setdefault
-        state = {}
-        for name, value in obj.__dict__.items():
-            kind = type(value)
-            if kind is str:
-                value = shared(value, value)
-            elif kind is list and value and type(value[0]) is str:
-                value = [shared(item, item) if type(item) is str else item for item in value]
-            state[name] = value
-        return state
+        self._kinds: dict[type, str] = {dict: "", list: "", tuple: "", set: "", frozenset: ""}
 
     def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if isinstance(obj, BaseModel):
+        cls = type(obj)
+        kind = self._kinds.get(cls)
+        if kind is None:
+            kind = self._kinds[cls] = _kind(cls)
+        if not kind:
+            return NotImplemented
+        if kind == "model":
             fields_set = frozenset(obj.__pydantic_fields_set__)
             fields_set = self._shared.setdefault(fields_set, fields_set)
             if obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
-                return _model, (kind, self._state(obj), fields_set)
-            return _model_with, (kind, self._state(obj), fields_set, obj.__pydantic_extra__, obj.__pydantic_private__)
-        if kind is ipaddress.IPv4Interface:
+                return _model, (cls, obj.__dict__, fields_set)
+            return _model_with, (cls, obj.__dict__, fields_set, obj.__pydantic_extra__, obj.__pydantic_private__)
+        if kind == "IPv4Interface":
             return _ipv4_interface, (obj._ip, obj._prefixlen)
-        if kind is ipaddress.IPv4Address:
+        if kind == "IPv4Address":
             return _ipv4_address, (obj._ip,)
-        if kind is ipaddress.IPv4Network:
-            return _network, (int(obj.network_address), obj.prefixlen)
-        return NotImplemented
+        return _network, (int(obj.network_address), obj.prefixlen)
 
 
 # --- sealed entries -------------------------------------------------------------------------
@@ -293,12 +298,17 @@ def cached(root: Path, compute: Callable[[Path], T], key: str | None = None) -> 
         if value is not None:
             return value[0]
     result = compute(root)
+    enabled_gc = gc.isenabled()
+    gc.disable()  # pickling allocates per object; GC passes over a province would double it
     try:
         buffer = io.BytesIO()
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         log.debug("inventory cache: cannot pickle the result: %s", exc)
         return result
+    finally:
+        if enabled_gc:
+            gc.enable()
     write_entry(path, key, buffer.getvalue())
     return result
 
