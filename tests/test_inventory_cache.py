@@ -315,3 +315,31 @@ def test_the_replayed_inventory_is_the_validated_one(counted):
     village = next(d for d in second.devices.values() if d.role.value == "village_ap")
     village.tags.append("edited")  # lists are never shared between loaded objects
     assert all("edited" not in d.tags for d in second.devices.values() if d is not village)
+
+
+def test_the_cache_lives_where_the_conventions_say(monkeypatch, tmp_path):
+    """$NETOPS_CACHE_DIR, else systemd's $CACHE_DIRECTORY (a service), else the XDG cache."""
+    for name in ("NETOPS_CACHE_DIR", "CACHE_DIRECTORY", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "netops"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "netops"
+    monkeypatch.setenv("CACHE_DIRECTORY", f"{tmp_path / 'var-cache-netops'}:{tmp_path / 'other'}")
+    assert cache.cache_dir() == tmp_path / "var-cache-netops"
+    monkeypatch.setenv("NETOPS_CACHE_DIR", str(tmp_path / "explicit"))
+    assert cache.cache_dir() == tmp_path / "explicit"
+
+
+def test_a_failed_write_leaves_no_partial_file(counted, monkeypatch):
+    inv, calls = counted
+    real_replace = os.replace
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    validation_report(inv)
+    monkeypatch.setattr(os, "replace", real_replace)
+    leftovers = [p.name for p in (cache.cache_dir() / "inventory").iterdir()]
+    assert leftovers == [], leftovers

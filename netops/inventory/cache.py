@@ -274,11 +274,14 @@ def write_entry(path: Path, key: str, payload: bytes) -> None:
         if secret is None:
             return
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + key.encode("ascii") + b"\n" + _seal(secret, key, payload) + b"\n")
-            handle.write(payload)
-        os.replace(tmp, path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + key.encode("ascii") + b"\n" + _seal(secret, key, payload) + b"\n")
+                handle.write(payload)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
     except OSError as exc:
         log.debug("inventory cache %s not written: %s", path, exc)
 
