@@ -343,3 +343,28 @@ def test_a_failed_write_leaves_no_partial_file(counted, monkeypatch):
     monkeypatch.setattr(os, "replace", real_replace)
     leftovers = [p.name for p in (cache.cache_dir() / "inventory").iterdir()]
     assert leftovers == [], leftovers
+
+
+def test_a_csv_in_a_hidden_directory_with_a_space_in_its_name_is_part_of_the_key(counted):
+    """However the YAML spells the path, every file inside the inventory is in the key."""
+    inv, calls = counted
+    hidden = inv / ".data" / "my villages.csv"
+    hidden.parent.mkdir()
+    shutil.move(inv / "villages.csv", hidden)
+    links = inv / "links.yaml"
+    links.write_text(links.read_text(encoding="utf-8").replace("villages.csv", '".data/my villages.csv"'),
+                     encoding="utf-8")
+    first = validation_report(inv)
+    assert first["problems"] == [], first["problems"][:3]
+    hidden.write_text(hidden.read_text(encoding="utf-8") + "not,a,valid,row\n", encoding="utf-8")
+    second = validation_report(inv)
+    assert len(calls) == 2 and second["problems"], "an edit to the hidden CSV replayed the old report"
+
+
+def test_version_control_metadata_is_not_part_of_the_key(counted):
+    inv, calls = counted
+    validation_report(inv)
+    (inv / ".git").mkdir()
+    (inv / ".git" / "FETCH_HEAD").write_text("0123abcd\n", encoding="utf-8")
+    validation_report(inv)
+    assert len(calls) == 1

@@ -42,6 +42,7 @@ FORMAT = 2
 MAGIC = b"netops-inventory-cache %d\n" % FORMAT
 KEY_FILE = "cache.key"
 _CSV = re.compile(rb"[\w./-]+\.csv")
+_VCS = frozenset({".git", ".hg", ".svn"})
 
 
 def cache_dir() -> Path:
@@ -78,8 +79,10 @@ def inventory_key(root: Path) -> str:
     """sha256 over every file under root (and CSVs it names outside it), by path and content."""
     root = root.resolve()
     digest = hashlib.sha256(_code_digest() + str(root).encode())
+    # every file, hidden ones too (a villages CSV may sit in ".data/my villages.csv"), but not
+    # version-control metadata: a `git fetch` is no change to the inventory
     files = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+        p for p in root.rglob("*") if p.is_file() and not _VCS.intersection(p.relative_to(root).parts))
     seen = set(files)
     for path in files:
         data = path.read_bytes()
