@@ -368,3 +368,18 @@ def test_version_control_metadata_is_not_part_of_the_key(counted):
     (inv / ".git" / "FETCH_HEAD").write_text("0123abcd\n", encoding="utf-8")
     validation_report(inv)
     assert len(calls) == 1
+
+
+def test_the_kept_source_map_places_every_device_and_cable_as_the_full_one(counted):
+    """The audit names files and lines from the compact map the cache keeps: same answers."""
+    inv, calls = counted
+    compact = load_module._check_inventory(inv)[2]
+    _, full, _ = load_module.parse_inventory(inv)
+    for section in ("devices", "links"):
+        count = len(full.doc[section])
+        assert count > 100
+        for index in [*range(count), count, count + 7]:
+            assert compact.locate((section, index)) == full.locate((section, index)), (section, index)
+    names = [d.get("name") for d in full.doc["devices"]]
+    assert [d["name"] for d in compact.doc["devices"]] == names
+    assert compact.doc["villages_csv"] == full.doc["villages_csv"]
