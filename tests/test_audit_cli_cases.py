@@ -26,7 +26,8 @@ OLD, NEW = 1_700_000_000, 1_760_000_000
 
 def run(tmp_path: Path, configs: Path, fmt: str = "json") -> tuple[int, dict]:
     result = CliRunner().invoke(app, ["audit", "isolation", "-i", str(SAMPLE), "--layers", "config", "--configs",
-                                      str(configs), "-f", fmt, "-o", str(tmp_path / f"report.{fmt}"),
+                                      str(configs), *(["--json"] if fmt == "json" else ["-f", fmt]),
+                                      "-o", str(tmp_path / f"report.{fmt}"),
                                       "--state", str(tmp_path / "state.json")])
     assert "Traceback" not in result.output
     return result.exit_code, json.loads((tmp_path / "state.json").read_text())

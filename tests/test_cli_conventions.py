@@ -100,6 +100,38 @@ def test_long_running_commands_take_log_options(name):
     assert {"--log-level", "--log-format"} <= opts, name
 
 
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_json_is_the_one_machine_output_switch(name):
+    """No command offers JSON twice (--json and, say, --format json): a --format/--output
+    option is for report formats other than JSON. Log formats (--log-format json) are logs."""
+    import re
+
+    for option in _options(COMMANDS[name]):
+        if "--json" in option.opts or any(o.startswith("--log") for o in option.opts):
+            continue
+        if not any(word in o for o in option.opts for word in ("format", "output")):
+            continue
+        choices = [str(c).lower() for c in getattr(getattr(option, "type", None), "choices", None) or ()]
+        help_text = re.sub(r"use --json", "", option.help or "", flags=re.I)
+        assert "json" not in choices and not re.search(r"\bjson\b", help_text, re.I), (
+            f"{name} {option.opts[0]} offers JSON: machine output is --json only (docs/cli.md)")
+
+
+def test_format_json_is_a_usage_error_pointing_to_json():
+    result = CliRunner().invoke(cli.app, ["audit", "isolation", "-i", "inventory", "--format", "json"])
+    assert result.exit_code == 2 and "--json" in result.output and "Traceback" not in result.output
+    both = CliRunner().invoke(cli.app, ["audit", "isolation", "-i", "inventory", "--format", "html", "--json"])
+    assert both.exit_code == 2 and json.loads(both.stderr)["exit_code"] == 2
+
+
+def test_audit_json_with_out_writes_the_file_and_prints_json(tmp_path):
+    out = tmp_path / "audit.json"
+    result = CliRunner().invoke(cli.app, ["audit", "isolation", "-i", "inventory", "--json", "--out", str(out),
+                                          "--state", str(tmp_path / "state.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(out.read_text(encoding="utf-8"))
+
+
 def test_usage_errors_exit_2_and_are_json_under_json():
     runner = CliRunner()
     plain = runner.invoke(cli.app, ["inventory", "validate", "--no-such-option"])

@@ -67,6 +67,8 @@ def as_systemd(site: dict, unit: str) -> tuple[list[str], dict[str, str]]:
     argv, unit_env = unit_command(text)
     state, creds = site["state"], site["creds"]
     state.mkdir(mode=0o750, exist_ok=True)
+    cache = state.parent / "cache"  # CacheDirectory=: the parsed-inventory cache (0700)
+    cache.mkdir(mode=0o700, exist_ok=True)
     if "LoadCredential=secrets.yaml:" in text:
         creds.mkdir(exist_ok=True)
         source = re.search(r"LoadCredential=secrets\.yaml:(\S+)", text).group(1)
@@ -74,7 +76,8 @@ def as_systemd(site: dict, unit: str) -> tuple[list[str], dict[str, str]]:
         os.chmod(creds / "secrets.yaml", 0o400)
     swap = lambda v: v.replace("/var/lib/netops", str(state)).replace("%d", str(creds))  # noqa: E731
     env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
-           "HOME": str(state), "STATE_DIRECTORY": str(state), "CREDENTIALS_DIRECTORY": str(creds),
+           "HOME": str(state), "STATE_DIRECTORY": str(state), "CACHE_DIRECTORY": str(cache),
+           "CREDENTIALS_DIRECTORY": str(creds),
            **{k: swap(v) for k, v in unit_env.items()}}
     return [swap(a) for a in argv], env
 
@@ -87,7 +90,8 @@ def test_units_are_hardened_and_push_never_runs_unattended(site):
         assert " push" not in text and "netops push" not in text, name
         if name.endswith(".service"):
             for line in ("User=netops", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
-                         "CapabilityBoundingSet=\n", "PrivateTmp=yes", "StateDirectory=netops"):
+                         "CapabilityBoundingSet=\n", "PrivateTmp=yes", "StateDirectory=netops",
+                         "CacheDirectory=netops", "CacheDirectoryMode=0700"):
                 assert line in text, f"{name} lacks {line.strip()}"
     assert "OnCalendar=hourly" in files["netops-backup.timer"]
     assert "OnCalendar=*-*-* 02:30:00" in files["netops-audit.timer"]

@@ -31,8 +31,7 @@ from netops.audit.provenance import file_entry, git_revision, hashed_entry
 from netops.audit.waivers import apply_waivers
 from netops.audit.walk import FileWalker, SnmpWalker, Walker, gather, lab_targets, save_evidence, snmp_auth_for
 from netops.audit.zone_rules import ZoneRules
-from netops.inventory.load import inventory_files, parse_inventory
-from netops.inventory.validate import validate_inventory
+from netops.inventory.load import checked_inventory, inventory_files
 from netops.secrets import SecretResolver, secrets_file_path
 
 TOOL = "netops audit isolation"
@@ -159,10 +158,8 @@ def audit_isolation(options: AuditOptions) -> AuditReport:
     today = options.today or dt.date.today()
 
     t = time.perf_counter()
-    with _bulk_allocation():
-        inv, src, problems = parse_inventory(options.inventory)
-        if inv is not None:
-            problems = problems + validate_inventory(inv, src)
+    with _bulk_allocation():  # parsed and checked, or read back when no file changed (issue 13)
+        inv, problems, src = checked_inventory(options.inventory)
     if inv is not None:
         policy_problems = check_against_inventory(policy, inv)
         if policy_problems:

@@ -14,8 +14,6 @@ from rich.table import Table
 from netops.audit.catalogue import CHECKS, LAYERS
 from netops.audit.metrics import STATE_ENV, audit_metric_families, read_state, state_path, write_state
 from netops.audit.policy import PolicyError
-from netops.audit.report_html import render_html
-from netops.audit.report_junit import render_junit
 from netops.audit.report_table import print_report
 from netops.audit.run import AuditOptions, audit_isolation
 from netops.commands.common import (
@@ -32,7 +30,7 @@ from netops.errors import NetopsError
 app = typer.Typer(help="Isolation compliance audit: intranet physically isolated, extranet behind a firewall.",
                   no_args_is_help=True)
 
-FORMATS = ("table", "json", "html", "junit")
+FORMATS = ("table", "html", "junit")  # JSON is --json, the one machine-output switch (docs/cli.md)
 
 
 class UsageError(NetopsError):
@@ -66,7 +64,8 @@ def isolation(
     live: bool = typer.Option(False, "--live", help="Walk the lab SNMP endpoints (inventory lab.snmp) now."),
     save_evidence: Optional[Path] = typer.Option(None, "--save-evidence", show_default=False,
                                                  help="With --live: write the walks here to repeat the audit offline."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, html or junit."),
+    fmt: str = typer.Option("table", "--format", "-f",
+                            help="Report format: table, html or junit (for machine output use --json)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
                                        help="Write the report here (the terminal gets the summary)."),
     state: Optional[Path] = typer.Option(None, "--state", envvar=STATE_ENV, show_default=False,
@@ -79,9 +78,13 @@ def isolation(
 
     Exit codes: 0 compliant, 1 at least one FAIL or UNKNOWN not waived, 2 unusable policy or options.
     """
-    fmt = "json" if json_out else fmt
+    if fmt == "json":
+        raise UsageError("--format json is spelled --json (the one machine-output switch in every command, "
+                         "docs/cli.md): netops audit isolation --json [--out FILE]")
     if fmt not in FORMATS:
         raise UsageError(f"--format: expected one of {', '.join(FORMATS)}, got '{fmt}'")
+    if json_out and fmt != "table":
+        raise UsageError(f"--json prints the report as JSON; it cannot also be --format {fmt}: choose one")
     if evidence is not None and live:
         raise UsageError("give either --evidence DIR (saved walks) or --live, not both")
     if save_evidence is not None and not live:
@@ -102,8 +105,14 @@ def isolation(
         raise typer.Exit(exc.exit_code) from None
     data = report.to_dict()
     write_state(data, state_path(state))
-    text = {"json": lambda: json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-            "html": lambda: render_html(report), "junit": lambda: render_junit(report)}.get(fmt)
+    if json_out:  # stdout is the JSON report, also written to --out when given
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        typer.echo(text, nl=False)
+        raise typer.Exit(0 if report.passed else 1)
+    text = {"html": lambda: _html(report), "junit": lambda: _junit(report)}.get(fmt)
     if out is not None:
         if text is None:
             from io import StringIO
@@ -122,6 +131,19 @@ def isolation(
     else:
         typer.echo(text(), nl=False)
     raise typer.Exit(0 if report.passed else 1)
+
+
+# the report writers are imported only when asked for: Jinja2 costs 0.1 s of every audit's start-up
+def _html(report) -> str:  # type: ignore[no-untyped-def]
+    from netops.audit.report_html import render_html
+
+    return render_html(report)
+
+
+def _junit(report) -> str:  # type: ignore[no-untyped-def]
+    from netops.audit.report_junit import render_junit
+
+    return render_junit(report)
 
 
 def console_for(buffer):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from netops.commands.common import (
     report_errors,
 )
 from netops.errors import NetopsError
-from netops.inventory import check_inventory, load_inventory
+from netops.inventory import load_inventory
 from netops.inventory.summary import summarise
 from netops.printable import printable
 
@@ -33,11 +33,13 @@ PathArgument = typer.Argument(None, help="Same as -i/--inventory (kept for older
 def validate(path: Optional[Path] = PathArgument, inventory: Optional[Path] = InventoryOption,
              json_out: bool = JsonOption) -> None:
     """Check the inventory: schema and semantic rules, each problem with file, line and field."""
+    from netops.inventory.report import problems_of, validation_report
+
     root = inventory_or_argument(inventory, path)
-    inventory, problems = check_inventory(root)
+    report = validation_report(root)
+    problems = problems_of(report)
     if json_out:
-        print_json({"inventory": str(root), "valid": not problems,
-                    "devices": len(inventory.devices) if inventory else None,
+        print_json({"inventory": str(root), "valid": not problems, "devices": report["devices"],
                     "problems": [p.__dict__ for p in problems]})
     else:
         err = console(stderr=True)
@@ -46,10 +48,9 @@ def validate(path: Optional[Path] = PathArgument, inventory: Optional[Path] = In
         if problems:
             err.print(f"[red]{len(problems)} problem(s)[/red] in {_escape(root)}")
         else:
-            assert inventory is not None
-            console().print(f"[green]ok[/green] {_escape(root)}: {len(inventory.devices)} devices, "
-                            f"{len(inventory.links)} cables, {len(inventory.zones)} zones, "
-                            f"{len(inventory.sites)} sites: no problems")
+            console().print(f"[green]ok[/green] {_escape(root)}: {report['devices']} devices, "
+                            f"{report['cables']} cables, {report['zones']} zones, "
+                            f"{report['sites']} sites: no problems")
     raise typer.Exit(2 if problems else 0)
 
 

@@ -7,6 +7,7 @@ reached over SSH (`lab.ssh`, `up --ssh`). `status` and `down` cover both unless 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Optional
 
@@ -30,8 +31,11 @@ from netops.lab import snmp as snmp_lab
 app = typer.Typer(help="Start, inspect and stop the lab: SNMP agents on loopback, FRR routers over SSH.",
                   no_args_is_help=True)
 
-LabDirOption = typer.Option(None, "--lab-dir", envvar=snmp_lab.LAB_DIR_ENV,
-                            help="SNMP lab: where it keeps recordings, logs and its state (default: out/lab).",
+# No envvar= here: $NETOPS_LAB_DIR is the lab directory of *both* parts (read by
+# netops.lab.snmp.lab_dir and ssh_routers.lab_dir); only the flag names the SNMP part alone.
+LabDirOption = typer.Option(None, "--lab-dir",
+                            help="SNMP lab only: where it keeps recordings, logs and its state "
+                                 "(default: $NETOPS_LAB_DIR, else out/lab).",
                             show_default=False)
 SshDirOpt = typer.Option(None, "--dir", help="SSH lab state directory (default: $NETOPS_LAB_DIR or /run/netops-lab, "
                          "then the lab name).")
@@ -74,6 +78,19 @@ def _ssh_dir(directory: Optional[Path], name: Optional[str]) -> Path:
     from netops.lab import ssh_routers
 
     return directory or ssh_routers.lab_dir(name or "default")
+
+
+def _ssh_dirs(directory: Optional[Path], name: Optional[str]) -> list[Path]:
+    """The SSH labs `down` means: the one named, else every lab under $NETOPS_LAB_DIR (all that
+    lab directory started), else the default lab. Without $NETOPS_LAB_DIR the base is shared
+    (/run/netops-lab), so only the default lab is meant."""
+    from netops.lab import ssh_routers
+
+    if directory is not None or name is not None or not os.environ.get(ssh_routers.LAB_DIR_ENV):
+        return [_ssh_dir(directory, name)]
+    base = ssh_routers.lab_dir("default").parent
+    found = sorted(p.parent for p in base.glob(f"*/{ssh_routers.STATE_FILE}"))
+    return found or [_ssh_dir(None, None)]
 
 
 def _parts(lab_dir: Optional[Path], directory: Optional[Path], name: Optional[str]) -> tuple[bool, bool]:
@@ -148,10 +165,14 @@ def down(lab_dir: Optional[Path] = LabDirOption, name: Optional[str] = NameOpt,
     if want_ssh:
         from netops.lab import ssh_routers
 
-        path = _ssh_dir(directory, name)
-        was_up = ssh_routers.load_state(path) is not None
-        problems = ssh_routers.down(path)
-        report["ssh"] = {"dir": str(path), "was_up": was_up, "problems": problems}
+        labs = []
+        for path in _ssh_dirs(directory, name):
+            was_up = ssh_routers.load_state(path) is not None
+            lab_problems = ssh_routers.down(path)
+            problems += lab_problems
+            labs.append({"dir": str(path), "was_up": was_up, "problems": lab_problems})
+        # one lab named: its object, as before; otherwise every SSH lab the lab directory holds
+        report["ssh"] = labs[0] if directory is not None or name is not None else labs
     if json_out:
         print_json(next(iter(report.values())) if len(report) == 1 else report)
     else:
@@ -160,11 +181,10 @@ def down(lab_dir: Optional[Path] = LabDirOption, name: Optional[str] = NameOpt,
             stopped = report["snmp"]["stopped"]
             out.print(f"SNMP lab: stopped {len(stopped)} snmpsim process(es)" if stopped
                       else "SNMP lab: nothing was running")
-        if "ssh" in report:
-            ssh = report["ssh"]
-            out.print(f"SSH lab {escape(name or 'default')}: " + ("stopped" if ssh["was_up"] else "was not up")
+        for ssh in ([report["ssh"]] if isinstance(report.get("ssh"), dict) else report.get("ssh", [])):
+            out.print(f"SSH lab {escape(Path(ssh['dir']).name)}: " + ("stopped" if ssh["was_up"] else "was not up")
                       + f" ({escape(ssh['dir'])})")
-            for p in problems:
+            for p in ssh["problems"]:
                 out.print(f"[red]problem[/red] {escape(p)}")
     raise typer.Exit(1 if problems else 0)
 

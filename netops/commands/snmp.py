@@ -28,7 +28,8 @@ ProfilesOption = typer.Option(None, "--profiles", envvar="NETOPS_PROFILES", show
                               help="Profile directory (default: $NETOPS_PROFILES, the config file's `profiles`, "
                                    "else the packaged profiles).")
 InventoryOpt = typer.Option(None, "--inventory", "-i", envvar="NETOPS_INVENTORY",
-                            help="Inventory directory: device names become targets (default: ./inventory if present).",
+                            help="Inventory directory: device names become targets (default: ./inventory if present "
+                                 "and no --config is given).",
                             show_default=False)
 ConfigOption = typer.Option(None, "--config", "-c", help="Exporter config: auths, static targets, defaults (YAML).",
                             show_default=False)
@@ -43,9 +44,14 @@ def _profile_dir(value: Path | None) -> Path:
     return value if value is not None else default_profile_dir()
 
 
-def _inventory_dir(value: Path | None) -> Path | None:
+def _inventory_dir(value: Path | None, config: Path | None = None) -> Path | None:
+    """-i, $NETOPS_INVENTORY or the config file's inventory when given; else ./inventory if
+    present, but not beside an explicit --config: the flag outranks a default (flag > env >
+    file > default), and a shard exporter must not load a province found in its cwd."""
     if value is not None:
         return value
+    if config is not None:
+        return None
     default = Path("inventory")
     return default if default.is_dir() else None
 
@@ -191,7 +197,7 @@ def collect_command(
 
     try:
         # the operator names the target and the auth on the command line: raw IP:PORT is fine here
-        state = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab,
+        state = state_loader(_profile_dir(profiles), _inventory_dir(inventory, config), config, lab=lab,
                              allow_any_target=True)()
     except ProfileError as exc:
         raise ProfileLoadError(str(exc)) from None
@@ -290,7 +296,7 @@ def exporter(
         host, port = split_host_port(listen, default_port=9089)
     except ValueError as exc:
         raise ProfileLoadError(f"--listen: {exc}") from None
-    loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory), config, lab=lab,
+    loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory, config), config, lab=lab,
                           allow_any_target=allow_any_target)
 
     async def run() -> None:

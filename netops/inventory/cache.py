@@ -1,24 +1,31 @@
 """A parsed-and-validated inventory cached on disk, keyed by the contents of its files.
 
 Parsing and validating a province (95,000 devices) takes far longer than reading back the
-result; every command on an unchanged inventory reads it back instead. The key covers every
-file under the inventory directory, the village CSVs it names elsewhere, the directory's
-path (it appears in messages) and netops' own inventory code, so any change is a miss.
+result; every command on an unchanged inventory reads it back instead, and `inventory
+validate` only replays its stored report. The key covers every file under the inventory
+directory, the village CSVs it names elsewhere, the directory's path, netops' version and
+its own inventory code, so any change is a miss.
 
-The cache is a pickle: it is only read from a directory owned by this user and closed to
-others (0700), and written atomically with mode 0600. NETOPS_CACHE=off turns it off.
+Entries are only read from a directory owned by this user and closed to others (0700),
+written atomically with mode 0600, and sealed with an HMAC under a random per-user key
+(`cache.key`, 0600, beside them): a truncated, corrupt, copied or edited entry fails the
+check and is recomputed, never unpickled. Entries hold no secret values: the inventory
+names its secrets (env vars, files), it never holds them. NETOPS_CACHE=off turns it off.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import io
 import ipaddress
+import json
 import logging
 import os
 import pickle
 import re
+import secrets
 import stat
 import sys
 from functools import lru_cache
@@ -31,8 +38,11 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 CACHE_ENV = "NETOPS_CACHE"  # "off" disables
 CACHE_DIR_ENV = "NETOPS_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
+MAGIC = b"netops-inventory-cache %d\n" % FORMAT
+KEY_FILE = "cache.key"
 _CSV = re.compile(rb"[\w./-]+\.csv")
+_VCS = frozenset({".git", ".hg", ".svn"})
 
 
 def cache_dir() -> Path:
@@ -45,13 +55,21 @@ def cache_dir() -> Path:
     return Path(base) / "netops"
 
 
-@lru_cache(maxsize=1)
+def enabled() -> bool:
+    return os.environ.get(CACHE_ENV, "").lower() not in ("off", "0", "no", "false")
+
+
 def _code_digest() -> bytes:
-    """netops' inventory code and version: a new parser or rule never reads an old result."""
+    """netops' version and inventory code: a new parser or rule never reads an old result."""
     from netops import __version__
 
+    return _code_files_digest(f"{FORMAT}:{__version__}:{sys.version}")
+
+
+@lru_cache(maxsize=4)
+def _code_files_digest(prefix: str) -> bytes:
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
+    digest = hashlib.sha256(prefix.encode())
     for path in sorted([*here.glob("*.py"), here.parent / "errors.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.digest()
@@ -61,8 +79,10 @@ def inventory_key(root: Path) -> str:
     """sha256 over every file under root (and CSVs it names outside it), by path and content."""
     root = root.resolve()
     digest = hashlib.sha256(_code_digest() + str(root).encode())
+    # every file, hidden ones too (a villages CSV may sit in ".data/my villages.csv"), but not
+    # version-control metadata: a `git fetch` is no change to the inventory
     files = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+        p for p in root.rglob("*") if p.is_file() and not _VCS.intersection(p.relative_to(root).parts))
     seen = set(files)
     for path in files:
         data = path.read_bytes()
@@ -76,9 +96,15 @@ def inventory_key(root: Path) -> str:
     return digest.hexdigest()
 
 
-# --- fast pickling of the ipaddress objects the model is full of --------------------------
-# ipaddress pickles as strings and re-parses them on load: half the load time. These rebuild
-# from integers and share one network object per prefix.
+# --- fast pickling of the pydantic and ipaddress objects the model is full of -------------
+# Pickle's own path for both costs a Python __setstate__ (models) or a re-parse (addresses)
+# per object; these rebuild an object with one small call. Measured
+# (bench/README.md): leaving default values out of each state and merging them back on load
+# was slower (a second dict per object) than storing every field.
+
+_new = object.__new__
+_set = object.__setattr__
+
 
 @lru_cache(maxsize=None)
 def _network(packed: int, prefixlen: int) -> ipaddress.IPv4Network:
@@ -86,7 +112,7 @@ def _network(packed: int, prefixlen: int) -> ipaddress.IPv4Network:
 
 
 def _ipv4_interface(ip: int, prefixlen: int) -> ipaddress.IPv4Interface:
-    obj = ipaddress.IPv4Interface.__new__(ipaddress.IPv4Interface)
+    obj = _new(ipaddress.IPv4Interface)
     obj._ip = ip
     network = _network(ip & (0xFFFFFFFF ^ (0xFFFFFFFF >> prefixlen)), prefixlen)
     obj.network = network
@@ -96,49 +122,76 @@ def _ipv4_interface(ip: int, prefixlen: int) -> ipaddress.IPv4Interface:
 
 
 def _ipv4_address(ip: int) -> ipaddress.IPv4Address:
-    return ipaddress.IPv4Address(ip)
-
-
-def _model(cls: type, keys: tuple, values: tuple, fields_set: frozenset, extra: Any, private: Any) -> Any:
-    """A pydantic model from its field values, as pydantic's own __setstate__ would leave it."""
-    obj = cls.__new__(cls)
-    setattr_ = object.__setattr__
-    setattr_(obj, "__dict__", dict(zip(keys, values)))
-    setattr_(obj, "__pydantic_fields_set__", set(fields_set))
-    setattr_(obj, "__pydantic_extra__", extra)
-    setattr_(obj, "__pydantic_private__", private)
+    obj = _new(ipaddress.IPv4Address)
+    obj._ip = ip
     return obj
 
 
+def _model(cls: type, state: dict, fields_set: frozenset) -> Any:
+    """A pydantic model from its field values, as pydantic's own __setstate__ would leave it."""
+    obj = _new(cls)
+    _set(obj, "__dict__", state)
+    _set(obj, "__pydantic_fields_set__", set(fields_set))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _model_with(cls: type, state: dict, fields_set: frozenset, extra: Any, private: Any) -> Any:
+    """A model with extra fields or private attributes (indexes), restored as they were."""
+    obj = _new(cls)
+    _set(obj, "__dict__", state)
+    _set(obj, "__pydantic_fields_set__", set(fields_set))
+    _set(obj, "__pydantic_extra__", extra)
+    _set(obj, "__pydantic_private__", private)
+    return obj
+
+
+def _kind(cls: type) -> str:
+    """How _Pickler stores instances of cls: "model", an ipaddress type's name, or "" (pickle's own)."""
+    if issubclass(cls, BaseModel):
+        return "model"
+    if cls in (ipaddress.IPv4Interface, ipaddress.IPv4Address, ipaddress.IPv4Network):
+        return cls.__name__
+    return ""
+
+
 class _Pickler(pickle.Pickler):
-    """Models as (class, shared key tuple, values): a third of the size of pydantic's own
-    pickles, whose every object carries its own state dict and field-name set."""
+    """Models as (class, field values, shared field-name set). Sharing equal strings too was
+    measured: 1 s more to write a province, nothing gained reading it.
+
+    pickle asks reducer_override about every dict, list and tuple too (millions): the answer
+    for a type is looked up once, not worked out per object."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._shared: dict[Any, Any] = {}
-
-    def _intern(self, value: Any) -> Any:
-        return self._shared.setdefault(value, value)
+        self._kinds: dict[type, str] = {dict: "", list: "", tuple: "", set: "", frozenset: ""}
 
     def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if isinstance(obj, BaseModel):
-            state = obj.__dict__
-            return _model, (kind, self._intern(tuple(state)), tuple(state.values()),
-                            self._intern(frozenset(obj.__pydantic_fields_set__)), obj.__pydantic_extra__,
-                            obj.__pydantic_private__)
-        if kind is ipaddress.IPv4Interface:
+        cls = type(obj)
+        kind = self._kinds.get(cls)
+        if kind is None:
+            kind = self._kinds[cls] = _kind(cls)
+        if not kind:
+            return NotImplemented
+        if kind == "model":
+            fields_set = frozenset(obj.__pydantic_fields_set__)
+            fields_set = self._shared.setdefault(fields_set, fields_set)
+            if obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
+                return _model, (cls, obj.__dict__, fields_set)
+            return _model_with, (cls, obj.__dict__, fields_set, obj.__pydantic_extra__, obj.__pydantic_private__)
+        if kind == "IPv4Interface":
             return _ipv4_interface, (obj._ip, obj._prefixlen)
-        if kind is ipaddress.IPv4Address:
+        if kind == "IPv4Address":
             return _ipv4_address, (obj._ip,)
-        if kind is ipaddress.IPv4Network:
-            return _network, (int(obj.network_address), obj.prefixlen)
-        return NotImplemented
+        return _network, (int(obj.network_address), obj.prefixlen)
 
+
+# --- sealed entries -------------------------------------------------------------------------
 
 def _safe_dir(directory: Path) -> bool:
-    """Only a directory this user owns and nobody else can write to may hold pickles we load."""
+    """Only a directory this user owns and nobody else can write to may hold entries we load."""
     try:
         info = directory.stat()
     except OSError:
@@ -146,59 +199,156 @@ def _safe_dir(directory: Path) -> bool:
     return info.st_uid == os.getuid() and not (info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
-def _entry_path(root: Path) -> Path:
-    return cache_dir() / "inventory" / (hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32] + ".pickle")
-
-
-def cached(root: Path, compute: Callable[[Path], T]) -> T:
-    """compute(root), or its cached result when no input file changed since it was stored."""
-    if os.environ.get(CACHE_ENV, "").lower() in ("off", "0", "no", "false"):
-        return compute(root)
+def _seal_key(create: bool) -> bytes | None:
+    """The per-user HMAC key: 32 random bytes in a 0600 file this user owns, or None."""
+    path = cache_dir() / KEY_FILE
     try:
-        key = inventory_key(root)
-    except OSError:
-        return compute(root)  # unreadable files: let the loader report them properly
-    path = _entry_path(root)
-    value = _read(path, key)
-    if value is not None:
-        return value[0]
-    result = compute(root)
-    _write(path, key, result)
-    return result
-
-
-def _read(path: Path, key: str) -> tuple[Any] | None:
-    if not _safe_dir(path.parent):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read(64)
+        if info.st_uid == os.getuid() and not info.st_mode & 0o077 and len(data) == 32:
+            return data
         return None
-    enabled = gc.isenabled()
-    gc.disable()
+    except FileNotFoundError:
+        if not create:
+            return None
+    except OSError:
+        return None
+    data = secrets.token_bytes(32)
+    tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
     try:
-        with open(path, "rb") as handle:
-            if handle.readline().decode("ascii", "replace").strip() != key:
-                return None
-            return (pickle.load(handle),)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as exc:
-        log.debug("inventory cache %s unusable: %s", path, exc)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.link(tmp, path)  # first writer wins; a racing one reads the winner's key
+    except FileExistsError:
+        return _seal_key(create=False)
+    except OSError:
         return None
     finally:
-        if enabled:
-            gc.enable()
+        tmp.unlink(missing_ok=True)
+    return data
 
 
-def _write(path: Path, key: str, value: Any) -> None:
+def _entry_path(root: Path, kind: str = "pickle") -> Path:
+    return cache_dir() / "inventory" / (hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32] + "." + kind)
+
+
+def _seal(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:
+    seal = hmac.new(secret, key.encode("ascii") + b"\n", hashlib.sha256)
+    seal.update(payload)
+    return seal.hexdigest().encode("ascii")
+
+
+def read_entry(path: Path, key: str) -> memoryview | None:
+    """The payload stored for key, if the entry is intact and sealed by this user's key."""
+    if not _safe_dir(path.parent) or not _safe_dir(path.parent.parent):
+        return None
+    secret = _seal_key(create=False)
+    if secret is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & 0o077:
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    header = data[:len(MAGIC) + 200].split(b"\n", 3)
+    if len(header) < 4 or header[0] + b"\n" != MAGIC or header[1] != key.encode("ascii"):
+        return None
+    payload = memoryview(data)[sum(len(part) + 1 for part in header[:3]):]
+    if not hmac.compare_digest(header[2], _seal(secret, key, payload)):
+        log.warning("inventory cache %s failed its integrity check; ignored", path)
+        return None
+    return payload
+
+
+def write_entry(path: Path, key: str, payload: bytes) -> None:
+    """Store payload for key atomically, mode 0600, sealed; any failure just means no cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _safe_dir(path.parent):
+        if not _safe_dir(path.parent) or not _safe_dir(path.parent.parent):
             return
-        buffer = io.BytesIO()
-        buffer.write(key.encode("ascii") + b"\n")
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        secret = _seal_key(create=True)
+        if secret is None:
+            return
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + key.encode("ascii") + b"\n" + _seal(secret, key, payload) + b"\n")
+                handle.write(payload)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+    except OSError as exc:
         log.debug("inventory cache %s not written: %s", path, exc)
 
 
+def cached(root: Path, compute: Callable[[Path], T], key: str | None = None) -> T:
+    """compute(root), or its cached result when no input file changed since it was stored."""
+    if not enabled():
+        return compute(root)
+    try:
+        key = key or inventory_key(root)
+    except OSError:
+        return compute(root)  # unreadable files: let the loader report them properly
+    path = _entry_path(root)
+    payload = read_entry(path, key)
+    if payload is not None:
+        value = _unpickle(payload)
+        if value is not None:
+            return value[0]
+    result = compute(root)
+    enabled_gc = gc.isenabled()
+    gc.disable()  # pickling allocates per object; GC passes over a province would double it
+    try:
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.debug("inventory cache: cannot pickle the result: %s", exc)
+        return result
+    finally:
+        if enabled_gc:
+            gc.enable()
+    write_entry(path, key, buffer.getvalue())
+    return result
+
+
+def _unpickle(payload: bytes | memoryview) -> tuple[Any] | None:
+    """The sealed payload's object. The cyclic GC is paused while a province's million objects
+    are built, then they are frozen: they live as long as the command, and every later
+    collection would otherwise walk them all again (about a second)."""
+    enabled_gc = gc.isenabled()
+    gc.disable()
+    try:
+        value = pickle.loads(payload)
+    except Exception as exc:  # a sealed entry from an older netops whose classes moved
+        log.debug("inventory cache entry unusable: %s", exc)
+        return None
+    finally:
+        if enabled_gc:
+            gc.freeze()
+            gc.enable()
+    return (value,)
+
+
+def cached_json(root: Path, kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """compute(), or the JSON value stored for key under this inventory: for small results
+    (validate's report) that need not load the inventory at all."""
+    if not enabled():
+        return compute()
+    path = _entry_path(root, kind)
+    payload = read_entry(path, key)
+    if payload is not None:
+        try:
+            return json.loads(bytes(payload))
+        except ValueError:
+            pass
+    value = compute()
+    write_entry(path, key, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    return value

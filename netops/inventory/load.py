@@ -13,6 +13,8 @@ import gc
 import itertools
 import os
 import re
+from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -437,15 +439,65 @@ def load_inventory(root: Path | str, *, check: bool = True) -> Inventory:
 
 def check_inventory(root: Path | str) -> tuple[Inventory | None, list[Problem]]:
     """Every problem of an inventory, schema and semantic, for `netops inventory validate`."""
+    inventory, problems, _ = checked_inventory(root)
+    return inventory, problems
+
+
+def checked_inventory(root: Path | str) -> tuple[Inventory | None, list[Problem], SourceMap]:
+    """The inventory, its problems, and where its devices and cables were written (what the
+    audit names in findings): cached by file contents (netops/inventory/cache.py)."""
     from netops.inventory.cache import cached
 
     return cached(Path(root), _check_inventory)
 
 
-def _check_inventory(root: Path) -> tuple[Inventory | None, list[Problem]]:
+def _check_inventory(root: Path) -> tuple[Inventory | None, list[Problem], SourceMap]:
     from netops.inventory.validate import validate_inventory
 
     inventory, src, problems = parse_inventory(Path(root))
     if inventory is not None:
         problems += validate_inventory(inventory, src)
-    return inventory, sorted(set(problems))
+    return inventory, sorted(set(problems)), _located(src)
+
+
+@dataclass
+class ItemSourceMap(SourceMap):
+    """Where each device and cable item was written, as two integer arrays per section (file
+    number, line): read back from the cache in a millisecond, where the same as a dict of
+    190,000 path tuples took 0.07 s."""
+
+    files: list[str] = field(default_factory=list)
+    items: dict[str, tuple[array, array]] = field(default_factory=dict)
+
+    def locate(self, path: Any) -> tuple[str, int]:
+        if len(path) == 2 and path[0] in self.items and type(path[1]) is int:
+            files, lines = self.items[path[0]]
+            if 0 <= path[1] < len(lines) and lines[path[1]]:
+                return self.files[files[path[1]]], lines[path[1]]
+        return super().locate(path[:1])
+
+
+def _located(src: SourceMap) -> SourceMap:
+    """The part of a source map that outlives validation: where each device and cable item was
+    written, device names in document order and the village CSVs. The rest (every field's line
+    and the raw document) only served validation messages, and would double the cache."""
+    devices = src.doc.get("devices")
+    doc: dict[str, Any] = {
+        "devices": [{"name": d.get("name")} if isinstance(d, dict) else None for d in devices]
+        if isinstance(devices, list) else []}
+    if "villages_csv" in src.doc:
+        doc["villages_csv"] = src.doc["villages_csv"]
+    numbers: dict[str, int] = {}
+    items: dict[str, tuple[array, array]] = {}
+    for section in ("devices", "links"):
+        count = len(src.doc.get(section) or []) if isinstance(src.doc.get(section), list) else 0
+        files, lines = array("I", bytes(4 * count)), array("I", bytes(4 * count))
+        for index in range(count):
+            where = src.lines.get((section, index))
+            if where is not None:
+                files[index] = numbers.setdefault(where[0], len(numbers))
+                lines[index] = where[1]
+        items[section] = (files, lines)
+    top = {path: where for path, where in src.lines.items()
+           if len(path) == 1 or (len(path) == 2 and path[0] == "villages_csv")}
+    return ItemSourceMap(lines=top, doc=doc, files=list(numbers), items=items)

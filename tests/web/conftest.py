@@ -90,7 +90,7 @@ def console(lab_env, tmp_path_factory):  # noqa: F811 - the imported fixture is 
     move_cable(moved)
     state = work / "last-audit.json"
     result = runner.invoke(app, ["audit", "isolation", "-i", str(moved), "--layers", "intent", "--state", str(state),
-                                 "--format", "json", "--out", str(work / "audit.json")])
+                                 "--json", "--out", str(work / "audit.json")])
     assert result.exit_code == 1 and state.exists(), result.output
     versions = backup_repo(work / "backups")
     result = runner.invoke(app, ["lab", "up", "-i", str(inventory), "--lab-dir", str(lab_dir), "--only", ",".join(DEVICES)])
