@@ -81,11 +81,14 @@ class IndexPart(_Model):
     render: Render = "text"
     label: bool = Field(True, description="expose this part as a label")
     enum: dict[int, str] | None = None
+    object: str | None = None  # the MIB index object (ifIndex): the label name under snmp_exporter's names
 
     @model_validator(mode="after")
     def _check(self) -> "IndexPart":
         if not LABEL_NAME.match(self.name):
             raise ValueError(f"index name {self.name!r} is not a valid label name")
+        if self.object is not None and not LABEL_NAME.match(self.object):
+            raise ValueError(f"object {self.object!r} is not a valid label name")
         if (self.type == "fixed") != (self.length is not None):
             raise ValueError("'length' is required for type fixed and only for it")
         return self
@@ -123,11 +126,14 @@ class LabelSpec(_Model):
     from_: str | None = Field(None, alias="from")
     classify: list[ClassifyRule] | None = None
     default: str | None = None
+    object: str | None = None  # the MIB object read (ifName): the label name under snmp_exporter's names
 
     @model_validator(mode="after")
     def _check(self) -> "LabelSpec":
         if not LABEL_NAME.match(self.label):
             raise ValueError(f"{self.label!r} is not a valid label name")
+        if self.object is not None and not LABEL_NAME.match(self.object):
+            raise ValueError(f"object {self.object!r} is not a valid label name")
         if (self.oid is None) == (self.from_ is None):
             raise ValueError("a label needs exactly one of 'oid' (read it) or 'from' (derive it)")
         if self.from_ is not None and not self.classify:
