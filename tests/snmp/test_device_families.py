@@ -256,6 +256,10 @@ def test_eaton_xups_and_interfaces_without_ifxtable(agent, profiles):
     assert one(r, "ups_bypass_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.534.1.5.3.1.2.1") == 228
     assert one(r, "ups_battery_charge_ratio") == num(rec, "1.3.6.1.4.1.534.1.2.4.0") / 100 == 1.0
     assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.4.1.534.1.2.2.0") == 78
+    assert one(r, "ups_bypass_frequency_hertz") == num(rec, "1.3.6.1.4.1.534.1.5.1.0") / 10 == 50.0
+    # the card answers no runtime, load or output source: nothing is made up for them
+    assert values(r, "ups_battery_runtime_seconds") == values(r, "ups_output_load_ratio") == []
+    assert values(r, "ups_output_source") == []
     # no ifXTable: 32-bit counters, ifSpeed and ifDescr stand in
     assert one(r, "if_in_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.10.1") == 4192067549
     assert one(r, "if_out_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.16.1")
@@ -396,3 +400,34 @@ def test_collect_cli_warns_when_nothing_is_decoded(agent, tmp_path, monkeypatch)
     assert any("no profile decodes" in w for w in report["warnings"])
     text = CliRunner().invoke(app, ["collect", "room-9", "--config", str(config)])
     assert "warning" in text.output and "no profile decodes" in text.output
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_recording_under_snmp_exporter_names(agent, profiles, name):
+    """--metric-names snmp_exporter: every family is a MIB object, every sample of the default
+    names has its counterpart, and promtool flags only snmp_exporter's own naming style."""
+    from netops.snmp.exporter_names import sanitized, with_names
+
+    if name != "refuser" and recording_path(name) is None:
+        pytest.skip(f"recording {name} is absent")
+    compat = with_names(profiles, "snmp_exporter")
+    default = scrape(agent, name, profiles, modules="system,if_mib,auto")
+    r = scrape(agent, name, compat, modules="system,if_mib,auto")
+    objects = {sanitized(m.object or m.name) for p in compat.values() for t in p.tables for m in t.metrics}
+    produced = {f.name for f in r.families if f.samples and not f.name.startswith("snmp_")}
+    assert produced <= objects
+    assert r.matched == default.matched and r.modules == default.modules
+    counterparts: dict[str, set[str]] = {}
+    for profile in profiles.values():
+        for metric in (m for t in profile.tables for m in t.metrics if m.object):
+            counterparts.setdefault(metric.name, set()).update(
+                sanitized(o) for o in [metric.object, *(f.object for f in metric.fallback if f.object)])
+    for family in default.families:
+        if family.samples and family.name in counterparts:
+            assert counterparts[family.name] & produced, (family.name, counterparts[family.name])
+    promtool = shutil.which("promtool")
+    if promtool is not None:
+        lint = subprocess.run([promtool, "check", "metrics"], input=render_text(r.families), capture_output=True,
+                              text=True, timeout=60)
+        lines = [line for line in (lint.stdout + lint.stderr).splitlines() if line.strip()]
+        assert all("snake_case" in line or "_total" in line for line in lines), lines
