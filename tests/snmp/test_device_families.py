@@ -133,6 +133,7 @@ MATCHES = [
     ("yunshan_s5735-v2", {"huawei_entity", "huawei_health"}),
     ("comware", {"h3c_entity", "h3c_health"}),
     ("linux_icecast", {"ucd_snmp"}),
+    ("huaweiups", {"ups_rfc1628"}),
 ]
 
 
@@ -273,6 +274,16 @@ def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
     assert num(rec, "1.3.6.1.2.1.33.1.2.3.0") == 4294967295 and values(r, "ups_battery_runtime_seconds") == []
     assert one(r, "ups_output_voltage_volts", line="1") == num(rec, "1.3.6.1.2.1.33.1.4.4.1.2.1")
     assert one(r, "snmp_profile_matched") == 1
+
+
+def test_huawei_ups_card_answering_only_its_identity_is_not_silently_up(agent, profiles):
+    """A Huawei GSE200M card that answers upsIdentManufacturer and nothing else: matched by the
+    upsIdent probe, but no battery, input or output data -> snmp_profile_matched 0 and a warning."""
+    r = scrape(agent, "huaweiups", profiles, role="ups")
+    assert raw("huaweiups", "1.3.6.1.2.1.33.1.1.1.0") == "HUAWEI"
+    assert r.matched == ["ups_rfc1628"] and one(r, "snmp_profile_matched") == 0
+    assert any("no profile decodes power data" in w for w in r.warnings), r.warnings
+    assert not [f.name for f in r.families if f.name.startswith("ups_") and f.samples]
 
 
 # --- firewalls and switch health -----------------------------------------------------------
