@@ -269,3 +269,28 @@ def test_exporter_and_collect_take_the_switch(both, tmp_path, monkeypatch):
     assert result.exit_code == 2
     default = CliRunner().invoke(app, ["collect", "ups-1", "--config", str(config), "--text"])
     assert "if_in_bytes_total" in default.output
+
+
+def test_exporter_serves_the_names_and_keeps_them_across_a_reload(both, tmp_path, monkeypatch):
+    """/snmp under --metric-names snmp_exporter, module auto included; a reload (the same
+    loader, run in a child process) must not fall back to netops' names."""
+    from tests.snmp.conftest import ExporterThread
+
+    sim, _ = both
+    config = tmp_path / "exporter.yml"
+    config.write_text(json.dumps({"auths": {"g": {"version": "2c", "community": {"env": "G_COMMUNITY"}}},
+                                  "targets": {"ups-9": {"address": f"{sim.host}:{sim.port}", "auth": "g"}}}))
+    monkeypatch.setenv("G_COMMUNITY", "generex-ups_cs141")
+    server = ExporterThread(state_loader(PROFILES, None, config, lab=False, metric_names="snmp_exporter"))
+    try:
+        for attempt in ("first", "after reload"):
+            status, body = server.get("/snmp?target=ups-9&module=if_mib,auto")
+            assert status == 200, (attempt, body)
+            assert [line.rsplit(" ", 1)[1] for line in body.splitlines() if line.startswith("upsOutputSource")] \
+                == ["4"], attempt
+            assert "ifHCInOctets{" in body and 'ifIndex="2"' in body, attempt
+            assert "ups_output_source" not in body and "if_in_bytes_total" not in body, attempt
+            status, text = server.get("/-/reload", method="POST")
+            assert status == 200, text
+    finally:
+        server.stop()
