@@ -55,9 +55,9 @@ def _metrics(table: dict[str, Any]) -> list[dict[str, Any]]:
         out.setdefault(raw["name"], raw)
         for fallback in metric.get("fallback") or []:
             if fallback.get("object"):
-                out.setdefault(sanitized(fallback["object"]), {"name": sanitized(fallback["object"]), "oid": fallback["oid"],
-                                                    "object": fallback["object"], "type": metric["type"],
-                                                    "help": metric.get("help", "")})
+                name = sanitized(fallback["object"])
+                out.setdefault(name, {"name": name, "oid": fallback["oid"], "object": fallback["object"],
+                                      "type": metric["type"], "help": metric.get("help", "")})
     return list(out.values())
 
 

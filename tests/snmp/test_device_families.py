@@ -344,6 +344,32 @@ def test_agent_refusing_one_object_loses_only_that(agent, profiles):
     assert any("upsBattery" in w or "1.3.6.1.2.1.33.1.2.5" in w for w in r.warnings)
 
 
+def test_refused_object_is_narrowed_within_a_prometheus_scrape_timeout(agent, profiles):
+    """The AVTECH agent never answers a GETBULK that reaches ifSpecific.1; with the target's
+    default timeout (2 s, 1 retry) its if_mib scrape must still be up, whole, inside
+    Prometheus's default 10 s scrape timeout (before: 16 s, snmp_up 0)."""
+    from netops.snmp.walk import NARROW_FLOOR
+
+    target = SnmpTarget(name="avtech", host=agent.host, port=agent.port,
+                        auth=SnmpAuth(community="avtech_roomalert12e"), labels={"device": "avtech"})
+    assert (target.timeout, target.retries) == (2.0, 1)
+
+    async def go():
+        client = SnmpClient()
+        try:
+            return await collect(client, target, [profiles["system"], profiles["if_mib"]], deadline=10)
+        finally:
+            client.close()
+
+    r = run(go())
+    assert r.up, r.error
+    assert r.modules == {"system": [], "if_mib": []}
+    rec = "avtech_roomalert12e"
+    assert one(r, "if_in_bytes_total", if_index="1") == num(rec, "1.3.6.1.2.1.2.2.1.10.1")
+    # one full timeout (2 x 2 s) for the first refusal, then short ones for the pieces
+    assert r.duration < 2 * 2 + 6 * NARROW_FLOOR
+
+
 # --- exposition ----------------------------------------------------------------------------
 
 ALL = [name for name, _ in MATCHES] + ["refuser"]
