@@ -281,11 +281,13 @@ class MatchSpec(_Model):
 
     `sys_object_id`: prefixes of the device's sysObjectID (any one matches). `probe`:
     subtrees (e.g. `1.3.6.1.2.1.33.1.1` upsIdent) of which at least one must hold an object.
-    Both given: both must hold.
+    Both given: both must hold. `replaces`: profiles not used on a device this one matches
+    (a vendor MIB that decodes what the card's standard MIB reports wrongly).
     """
 
     sys_object_id: list[OidField] = Field(default_factory=list)
     probe: list[OidField] = Field(default_factory=list)
+    replaces: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> "MatchSpec":

@@ -134,6 +134,7 @@ MATCHES = [
     ("comware", {"h3c_entity", "h3c_health"}),
     ("linux_icecast", {"ucd_snmp"}),
     ("huaweiups", {"ups_rfc1628"}),
+    ("huawei-gse200m", {"huawei_ups"}),
 ]
 
 
@@ -274,6 +275,39 @@ def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
     assert num(rec, "1.3.6.1.2.1.33.1.2.3.0") == 4294967295 and values(r, "ups_battery_runtime_seconds") == []
     assert one(r, "ups_output_voltage_volts", line="1") == num(rec, "1.3.6.1.2.1.33.1.4.4.1.2.1")
     assert one(r, "snmp_profile_matched") == 1
+
+
+def test_huawei_ups5000_three_phases_from_the_hwups_mib(agent, profiles):
+    """UPS5000-E (GSE200M card): per-phase input, output and bypass from the hwUps MIB; the
+    card's UPS-MIB, which reports 0.1 V and 0.01 Hz where RFC 1628 says V and 0.1 Hz, is
+    replaced rather than exported as 2369 V and 500 Hz."""
+    rec = "huawei-gse200m"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["huawei_ups"] and one(r, "snmp_profile_matched") == 1
+    hw = "1.3.6.1.4.1.2011.6.174.1"
+    assert num(rec, "1.3.6.1.2.1.33.1.3.3.1.3.1") == 2369 and num(rec, "1.3.6.1.2.1.33.1.3.3.1.2.1") == 5000
+    for i, line in enumerate(("1", "2", "3")):
+        assert one(r, "ups_input_voltage_volts", line=line, ups="1") == num(rec, f"{hw}.3.100.1.{1 + i}.1") / 10
+        assert one(r, "ups_input_current_amperes", line=line) == num(rec, f"{hw}.3.100.1.{5 + i}.1") / 10
+        assert one(r, "ups_output_voltage_volts", line=line) == num(rec, f"{hw}.4.100.1.{1 + i}.1") / 10
+        assert one(r, "ups_output_current_amperes", line=line) == num(rec, f"{hw}.4.100.1.{4 + i}.1") / 10
+        assert one(r, "ups_output_power_watts", line=line) == num(rec, f"{hw}.4.100.1.{8 + i}.1") * 100
+        assert one(r, "ups_output_load_ratio", line=line) == num(rec, f"{hw}.4.100.1.{14 + i}.1") / 1000
+        assert one(r, "ups_bypass_voltage_volts", line=line) == num(rec, f"{hw}.5.100.1.{1 + i}.1") / 10
+    assert [v for _, v in sorted(values(r, "ups_input_voltage_volts"), key=lambda s: s[0]["line"])] == [234.7, 238.0, 236.1]
+    assert one(r, "ups_output_load_ratio", line="3") == 0.481
+    assert one(r, "ups_output_power_watts", line="3") == 6000
+    assert one(r, "ups_input_frequency_hertz") == num(rec, f"{hw}.3.100.1.4.1") / 100 == 50.0
+    assert one(r, "ups_output_frequency_hertz") == 49.99 and one(r, "ups_bypass_frequency_hertz") == 50.0
+    assert one(r, "ups_battery_voltage_volts") == num(rec, f"{hw}.6.100.1.1.1") / 10 == 538.5
+    assert one(r, "ups_battery_charge_ratio") == 1.0
+    assert one(r, "ups_battery_runtime_seconds") == num(rec, f"{hw}.6.100.1.4.1") == 28080
+    assert num(rec, f"{hw}.2.101.1.1.1") == 3  # supplied by the inverter
+    assert one(r, "ups_output_source", state="normal") == 1 and one(r, "ups_output_source", state="bypass") == 0
+    # nothing from the card's non-conformant UPS-MIB
+    assert all(v < 300 for _, v in values(r, "ups_input_voltage_volts") + values(r, "ups_output_voltage_volts"))
+    assert all(v < 70 for name in ("ups_input_frequency_hertz", "ups_output_frequency_hertz")
+               for _, v in values(r, name))
 
 
 def test_huawei_ups_card_answering_only_its_identity_is_not_silently_up(agent, profiles):
