@@ -434,6 +434,11 @@ def load_profiles(directory: Path) -> dict[str, Profile]:
             if name in profiles:
                 raise ProfileError(path, f"module {name!r} has the name of another profile", field=name)
             profiles[name] = profile
+    for name, profile in profiles.items():
+        unknown = [r for r in (profile.match.replaces if profile.match else []) if r not in profiles]
+        if unknown:
+            raise ProfileError(directory / f"{name}.yaml", f"replaces unknown profile(s) {', '.join(unknown)}",
+                               field="match.replaces")
     return profiles
 
 

@@ -294,3 +294,14 @@ def test_exporter_serves_the_names_and_keeps_them_across_a_reload(both, tmp_path
             assert status == 200, text
     finally:
         server.stop()
+
+
+def test_a_profile_replacing_an_unknown_profile_is_refused(tmp_path):
+    """A typo in `replaces` would leave both profiles on the device (two values per series)."""
+    from netops.snmp.profile import load_profiles
+
+    shutil.copy(PROFILES / "huawei_ups.yaml", tmp_path / "huawei_ups.yaml")
+    with pytest.raises(ProfileError, match="replaces unknown profile.*ups_rfc1628"):
+        load_profiles(tmp_path)
+    shutil.copy(PROFILES / "ups_rfc1628.yaml", tmp_path / "ups_rfc1628.yaml")
+    assert set(load_profiles(tmp_path)) == {"huawei_ups", "ups_rfc1628"}
