@@ -135,6 +135,7 @@ MATCHES = [
     ("linux_icecast", {"ucd_snmp"}),
     ("huaweiups", {"ups_rfc1628"}),
     ("huawei-gse200m", {"huawei_ups"}),
+    ("eastpower-istars-swv053", {"ups_rfc1628"}),
 ]
 
 
@@ -308,6 +309,27 @@ def test_huawei_ups5000_three_phases_from_the_hwups_mib(agent, profiles):
     assert all(v < 300 for _, v in values(r, "ups_input_voltage_volts") + values(r, "ups_output_voltage_volts"))
     assert all(v < 70 for name in ("ups_input_frequency_hertz", "ups_output_frequency_hertz")
                for _, v in values(r, name))
+
+
+def test_eastpower_rows_with_a_trailing_zero_are_decoded(agent, profiles):
+    """EastPower iStars (EA9080, three phases) answers UPS-MIB table cells as
+    upsInputVoltage.1.0, a scalar's .0 after the row: still row 1, not dropped."""
+    rec = "eastpower-istars-swv053"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["ups_rfc1628"] and one(r, "snmp_profile_matched") == 1
+    base = "1.3.6.1.2.1.33.1"
+    for line in (1, 2, 3):
+        assert one(r, "ups_input_voltage_volts", line=str(line)) == num(rec, f"{base}.3.3.1.3.{line}.0")
+        assert one(r, "ups_input_frequency_hertz", line=str(line)) == num(rec, f"{base}.3.3.1.2.{line}.0") / 10 == 50.0
+        assert one(r, "ups_output_voltage_volts", line=str(line)) == num(rec, f"{base}.4.4.1.2.{line}.0") == 219
+        assert one(r, "ups_output_load_ratio", line=str(line)) == num(rec, f"{base}.4.4.1.5.{line}.0") / 100
+        assert one(r, "ups_bypass_voltage_volts", line=str(line)) == num(rec, f"{base}.5.3.1.2.{line}.0") == 235
+    assert [v for _, v in sorted(values(r, "ups_input_voltage_volts"), key=lambda s: s[0]["line"])] == [236, 236, 234]
+    assert one(r, "ups_battery_voltage_volts") == num(rec, f"{base}.2.5.0") / 10 == 213.0
+    assert one(r, "ups_battery_temperature_celsius") == num(rec, f"{base}.2.7.0") == 36
+    assert one(r, "ups_output_source", state="normal") == 1
+    # the card says 0 minutes left at 100 % charge on mains: exported as it says
+    assert num(rec, f"{base}.2.3.0") == 0 and one(r, "ups_battery_runtime_seconds") == 0
 
 
 def test_huawei_ups_card_answering_only_its_identity_is_not_silently_up(agent, profiles):
