@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -34,10 +35,19 @@ InventoryOpt = typer.Option(None, "--inventory", "-i", envvar="NETOPS_INVENTORY"
 ConfigOption = typer.Option(None, "--config", "-c", help="Exporter config: auths, static targets, defaults (YAML).",
                             show_default=False)
 LabOption = typer.Option(False, "--lab", help="Reach inventory devices at their lab loopback endpoints (lab.snmp).")
+MetricNamesOption = typer.Option(
+    "netops", "--metric-names", envvar="NETOPS_METRIC_NAMES", case_sensitive=False,
+    help="netops: netops' names in base units (if_in_bytes_total). snmp_exporter: snmp_exporter's MIB-object "
+         "names, index labels and raw values (ifHCInOctets{ifIndex,ifName,...}) so community dashboards work.")
 
 
 class ProfileLoadError(NetopsError):
     exit_code = 2
+
+
+class MetricNames(str, Enum):
+    netops = "netops"
+    snmp_exporter = "snmp_exporter"
 
 
 def _profile_dir(value: Path | None) -> Path:
@@ -186,6 +196,7 @@ def collect_command(
     lab: bool = LabOption,
     profiles: Optional[Path] = ProfilesOption,
     timeout: float = typer.Option(10.0, help="Deadline for the whole scrape, seconds."),
+    metric_names: MetricNames = MetricNamesOption,
     json_out: bool = JsonOption,
     text: bool = typer.Option(False, "--text", help="Print Prometheus text exposition."),
 ) -> None:
@@ -198,7 +209,7 @@ def collect_command(
     try:
         # the operator names the target and the auth on the command line: raw IP:PORT is fine here
         state = state_loader(_profile_dir(profiles), _inventory_dir(inventory, config), config, lab=lab,
-                             allow_any_target=True)()
+                             allow_any_target=True, metric_names=metric_names.value)()
     except ProfileError as exc:
         raise ProfileLoadError(str(exc)) from None
     snmp_target = state.targets.resolve(target, auth)
@@ -263,6 +274,7 @@ def exporter(
     config: Optional[Path] = ConfigOption,
     lab: bool = LabOption,
     profiles: Optional[Path] = ProfilesOption,
+    metric_names: MetricNames = MetricNamesOption,
     concurrency: int = typer.Option(64, min=1, help="Scrapes served at the same time; more wait."),
     scrape_timeout: float = typer.Option(10.0, min=0.1, help="Longest scrape, seconds (Prometheus's header may shorten it)."),
     log_level: str = LogLevelOption,
@@ -297,7 +309,7 @@ def exporter(
     except ValueError as exc:
         raise ProfileLoadError(f"--listen: {exc}") from None
     loader = state_loader(_profile_dir(profiles), _inventory_dir(inventory, config), config, lab=lab,
-                          allow_any_target=allow_any_target)
+                          allow_any_target=allow_any_target, metric_names=metric_names.value)
 
     async def run() -> None:
         try:

@@ -80,8 +80,11 @@ def matches(profile: Profile, identity: Identity) -> bool:
 
 
 def matching(catalog: Mapping[str, Profile], identity: Identity) -> list[str]:
-    """Names of every profile of the catalog whose `match` holds for the device, sorted."""
-    return sorted(name for name, profile in catalog.items() if matches(profile, identity))
+    """Names of every profile of the catalog whose `match` holds for the device, sorted,
+    less those a matching profile `replaces`."""
+    found = [name for name, profile in catalog.items() if matches(profile, identity)]
+    replaced = {r for name in found for r in catalog[name].match.replaces}  # type: ignore[union-attr]
+    return sorted(name for name in found if name not in replaced)
 
 
 async def identify(session: Session, probe_oids: Sequence[ber.Oid]) -> Identity:

@@ -35,6 +35,7 @@ from netops.errors import NetopsError
 from netops.snmp.collector import collect
 from netops.snmp.families import render_text
 from netops.snmp.discovery import AUTO, Memory
+from netops.snmp.exporter_names import MetricNames, with_names
 from netops.snmp.profile import Profile, ProfileError, load_profiles
 from netops.snmp.session import SnmpClient
 from netops.snmp.targets import TargetError, TargetMap
@@ -265,11 +266,12 @@ class StateSource:
     config_path: Path | None
     lab: bool = False
     allow_any_target: bool = False
+    metric_names: MetricNames = "netops"
 
     def __call__(self) -> ExporterState:
         from netops.snmp.targets import load_exporter_config
 
-        profiles = load_profiles(self.profile_dir)
+        profiles = with_names(load_profiles(self.profile_dir), self.metric_names)
         inventory = None
         if self.inventory_dir is not None:
             from netops.inventory import load_inventory
@@ -310,10 +312,12 @@ async def _in_child_process(source: StateSource) -> ExporterState:
 
 
 def state_loader(profile_dir, inventory_dir, config_path, *, lab: bool,  # noqa: ANN001
-                 allow_any_target: bool = False) -> StateSource:
-    """A function that (re)loads profiles, the inventory (optional) and the exporter config."""
+                 allow_any_target: bool = False, metric_names: MetricNames = "netops") -> StateSource:
+    """A function that (re)loads profiles (under netops' or snmp_exporter's metric names), the
+    inventory (optional) and the exporter config."""
     return StateSource(Path(profile_dir), Path(inventory_dir) if inventory_dir is not None else None,
-                       Path(config_path) if config_path is not None else None, lab, allow_any_target)
+                       Path(config_path) if config_path is not None else None, lab, allow_any_target,
+                       metric_names)
 
 
 async def serve(exporter: Exporter, host: str, port: int, ready: Callable[[str, int], None] | None = None) -> None:

@@ -176,6 +176,15 @@ def split_index(parts: list[IndexPart], index: ber.Oid) -> list[ber.Oid] | None:
     return out if pos == end else None
 
 
+def row_pieces(parts: list[IndexPart], row: ber.Oid) -> list[ber.Oid] | None:
+    """split_index, tolerating a scalar's `.0` after a table row: some agents (EastPower
+    iStars UPS cards) answer upsInputVoltage.1.0 for row 1 of a one-integer index."""
+    pieces = split_index(parts, row)
+    if pieces is None and len(row) > 1 and row[-1] == 0:
+        pieces = split_index(parts, row[:-1])
+    return pieces
+
+
 def _render_part(part: IndexPart, subids: ber.Oid) -> str:
     if part.type == "integer":
         value = subids[0]
@@ -335,10 +344,14 @@ def table_families(table: TableSpec, data: Fetched, base: dict[str, str]) -> lis
     factors = [f for _, f in chosen]
     if not any(columns):
         return families
-    for row in _rows(table, data):
-        pieces = None if table.scalar else split_index(table.index, row)
+    rows = _rows(table, data)
+    plain = set(rows)
+    for row in rows:
+        pieces = None if table.scalar else row_pieces(table.index, row)
         if pieces is None and not table.scalar:
             continue
+        if not table.scalar and row[-1:] == (0,) and row[:-1] in plain:
+            continue  # row 1 answered both as .1 and as .1.0: one series, not two
         labels = _row_labels(table, data, row, pieces)
         if labels is None:
             continue

@@ -81,11 +81,14 @@ class IndexPart(_Model):
     render: Render = "text"
     label: bool = Field(True, description="expose this part as a label")
     enum: dict[int, str] | None = None
+    object: str | None = None  # the MIB index object (ifIndex): the label name under snmp_exporter's names
 
     @model_validator(mode="after")
     def _check(self) -> "IndexPart":
         if not LABEL_NAME.match(self.name):
             raise ValueError(f"index name {self.name!r} is not a valid label name")
+        if self.object is not None and not LABEL_NAME.match(self.object):
+            raise ValueError(f"object {self.object!r} is not a valid label name")
         if (self.type == "fixed") != (self.length is not None):
             raise ValueError("'length' is required for type fixed and only for it")
         return self
@@ -123,11 +126,14 @@ class LabelSpec(_Model):
     from_: str | None = Field(None, alias="from")
     classify: list[ClassifyRule] | None = None
     default: str | None = None
+    object: str | None = None  # the MIB object read (ifName): the label name under snmp_exporter's names
 
     @model_validator(mode="after")
     def _check(self) -> "LabelSpec":
         if not LABEL_NAME.match(self.label):
             raise ValueError(f"{self.label!r} is not a valid label name")
+        if self.object is not None and not LABEL_NAME.match(self.object):
+            raise ValueError(f"object {self.object!r} is not a valid label name")
         if (self.oid is None) == (self.from_ is None):
             raise ValueError("a label needs exactly one of 'oid' (read it) or 'from' (derive it)")
         if self.from_ is not None and not self.classify:
@@ -295,11 +301,13 @@ class MatchSpec(_Model):
 
     `sys_object_id`: prefixes of the device's sysObjectID (any one matches). `probe`:
     subtrees (e.g. `1.3.6.1.2.1.33.1.1` upsIdent) of which at least one must hold an object.
-    Both given: both must hold.
+    Both given: both must hold. `replaces`: profiles not used on a device this one matches
+    (a vendor MIB that decodes what the card's standard MIB reports wrongly).
     """
 
     sys_object_id: list[OidField] = Field(default_factory=list)
     probe: list[OidField] = Field(default_factory=list)
+    replaces: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> "MatchSpec":
@@ -446,6 +454,11 @@ def load_profiles(directory: Path) -> dict[str, Profile]:
             if name in profiles:
                 raise ProfileError(path, f"module {name!r} has the name of another profile", field=name)
             profiles[name] = profile
+    for name, profile in profiles.items():
+        unknown = [r for r in (profile.match.replaces if profile.match else []) if r not in profiles]
+        if unknown:
+            raise ProfileError(directory / f"{name}.yaml", f"replaces unknown profile(s) {', '.join(unknown)}",
+                               field="match.replaces")
     return profiles
 
 

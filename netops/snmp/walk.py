@@ -15,6 +15,11 @@ error status, or times out while the agent answers other requests, is retried in
 down to single objects (GET) or single columns with one repetition (GETBULK). What still
 fails is recorded in `FetchResult.failed` and left out; everything else is kept. A column
 whose OIDs stop increasing is left out the same way at once (never asked again).
+Once a request has timed out while the agent answers others (an object it cannot encode,
+snmpsim's `ifSpecific = 0`), the pieces are given `NARROW_FACTOR` x the slowest answer seen
+so far (at least `NARROW_FLOOR` s), not the target's full timeout and retries each: the
+agent has shown it answers, so halving down to the culprit fits a 10 s scrape instead of
+costing one whole timeout per level.
 
 Bounds are not partial: a budget breach (SnmpBudgetError: OID length, bytes, varbinds) or
 the scrape's deadline ends the whole fetch and is never retried in pieces, which would
@@ -34,6 +39,8 @@ from netops.snmp.session import Session
 
 TOO_BIG = 1
 RECHECK_ABSENT = 10  # scrapes between two looks at a column the agent did not have
+NARROW_FLOOR = 1.0  # seconds: the least a piece of a timed-out request is given
+NARROW_FACTOR = 4.0  # times the slowest answer of this fetch
 
 Cell = tuple[int, object]  # (BER tag, value)
 Fetched = dict[ber.Oid, dict[ber.Oid, Cell]]
@@ -57,6 +64,8 @@ class FetchResult:
     varbinds: int = 0
     warnings: list[str] = field(default_factory=list)
     failed: dict[ber.Oid, str] = field(default_factory=dict)  # object or column -> why
+    narrowing: bool = False  # a request timed out while the agent answered others
+    slowest: float = 0.0  # seconds, the slowest answer
 
 
 class _Budget:
@@ -99,6 +108,31 @@ class _Fetcher:
         self.skipped: set[ber.Oid] = set()  # columns known to be absent, not asked this time
         self.warnings: list[str] = []
         self.failed: dict[ber.Oid, str] = {}
+        self.narrowing = False  # a request timed out while the agent answers others
+        self.slowest = 0.0  # seconds, the slowest answer of this fetch
+
+    async def _ask(self, oids: list[ber.Oid], repetitions: int | None = None) -> list[ber.Varbind]:
+        """GET (repetitions None) or GETBULK; pieces of a timed-out request get a short deadline."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        call = self.session.get(oids) if repetitions is None else self.session.bulk(oids, repetitions)
+        try:
+            if not self.narrowing:
+                varbinds = await call
+            else:
+                limit = max(NARROW_FLOOR, NARROW_FACTOR * self.slowest)
+                try:
+                    async with asyncio.timeout(limit):
+                        varbinds = await call
+                except TimeoutError:
+                    raise SnmpTimeout(f"no answer within {limit:.1f}s to a piece of a request the agent "
+                                      f"did not answer") from None
+        except SnmpTimeout:
+            if self.answered > 0:
+                self.narrowing = True
+            raise
+        self.slowest = max(self.slowest, loop.time() - started)
+        return varbinds
 
     @property
     def answered(self) -> int:
@@ -108,7 +142,7 @@ class _Fetcher:
 
     async def get(self, objects: list[ber.Oid]) -> None:
         try:
-            varbinds = await self.session.get([obj + (0,) for obj in objects])
+            varbinds = await self._ask([obj + (0,) for obj in objects])
         except SnmpError as exc:
             too_big = isinstance(exc, SnmpProtocolError) and exc.status == TOO_BIG
             if not (too_big or _retryable(exc, self.answered)):
@@ -191,7 +225,7 @@ class _Fetcher:
         while active:
             width = len(active)
             reps = max(1, min(repetitions, self.cap // width))
-            varbinds = await self.session.bulk([state[e]["last"] for e in active], reps)
+            varbinds = await self._ask([state[e]["last"] for e in active], reps)
             self.budget.spend(len(varbinds))
             if not varbinds:
                 self.warnings.append("agent returned an empty GETBULK response; walk stopped")
@@ -301,7 +335,7 @@ class _Fetcher:
             width = len(active)
             reps = max(1, min(repetitions, self.cap // width))
             try:
-                varbinds = await self.session.bulk([last[col] for col in active], reps)
+                varbinds = await self._ask([last[col] for col in active], reps)
             except SnmpError as exc:
                 too_big = isinstance(exc, SnmpProtocolError) and exc.status == TOO_BIG
                 if too_big and reps > 1:
@@ -386,13 +420,17 @@ async def fetch(
     max_varbinds: int = 500_000,
     hints: TableHints | None = None,
     alive: bool = False,
+    after: FetchResult | None = None,
 ) -> FetchResult:
     """Run the plan. An agent that answers nothing raises; single failing objects do not.
 
     `alive`: the agent answered an earlier pass of this scrape, so a timeout is one
-    request's problem (split and retried), not a dead agent.
+    request's problem (split and retried), not a dead agent. `after`: that earlier pass;
+    if a request of it timed out, requests of this one get the short deadline at once.
     """
     fetcher = _Fetcher(session, _Budget(max_varbinds), max_repetitions, max_oids_per_request, hints, alive)
+    if after is not None:
+        fetcher.narrowing, fetcher.slowest = after.narrowing, after.slowest
     scalars = list(dict.fromkeys(plan.scalars))
     try:
         async with asyncio.TaskGroup() as group:
@@ -414,7 +452,7 @@ async def fetch(
                 elif col not in fetcher.failed:
                     hints[col] = len(fetcher.data.get(col, ()))
     return FetchResult(fetcher.data, fetcher.budget.requests, fetcher.budget.varbinds,
-                       fetcher.warnings, fetcher.failed)
+                       fetcher.warnings, fetcher.failed, fetcher.narrowing, fetcher.slowest)
 
 
 def tables(columns: tuple[ber.Oid, ...]) -> dict[ber.Oid, list[ber.Oid]]:

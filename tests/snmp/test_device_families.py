@@ -138,6 +138,9 @@ MATCHES = [
     ("apc_nbrk0200_sensors", {"apc_netbotz"}),
     ("hwg-ste2", {"hwg_wld", "hwg_ste2"}),  # 21796.4.9 is WLD2's sysObjectID too; the STE2 tables decide
     ("liebert_mph", {"liebert_pdu"}),
+    ("huaweiups", {"ups_rfc1628"}),
+    ("huawei-gse200m", {"huawei_ups"}),
+    ("eastpower-istars-swv053", {"ups_rfc1628"}),
 ]
 
 
@@ -342,6 +345,10 @@ def test_eaton_xups_and_interfaces_without_ifxtable(agent, profiles):
     assert one(r, "ups_bypass_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.534.1.5.3.1.2.1") == 228
     assert one(r, "ups_battery_charge_ratio") == num(rec, "1.3.6.1.4.1.534.1.2.4.0") / 100 == 1.0
     assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.4.1.534.1.2.2.0") == 78
+    assert one(r, "ups_bypass_frequency_hertz") == num(rec, "1.3.6.1.4.1.534.1.5.1.0") / 10 == 50.0
+    # the card answers no runtime, load or output source: nothing is made up for them
+    assert values(r, "ups_battery_runtime_seconds") == values(r, "ups_output_load_ratio") == []
+    assert values(r, "ups_output_source") == []
     # no ifXTable: 32-bit counters, ifSpeed and ifDescr stand in
     assert one(r, "if_in_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.10.1") == 4192067549
     assert one(r, "if_out_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.16.1")
@@ -355,6 +362,70 @@ def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
     assert num(rec, "1.3.6.1.2.1.33.1.2.3.0") == 4294967295 and values(r, "ups_battery_runtime_seconds") == []
     assert one(r, "ups_output_voltage_volts", line="1") == num(rec, "1.3.6.1.2.1.33.1.4.4.1.2.1")
     assert one(r, "snmp_profile_matched") == 1
+
+
+def test_huawei_ups5000_three_phases_from_the_hwups_mib(agent, profiles):
+    """UPS5000-E (GSE200M card): per-phase input, output and bypass from the hwUps MIB; the
+    card's UPS-MIB, which reports 0.1 V and 0.01 Hz where RFC 1628 says V and 0.1 Hz, is
+    replaced rather than exported as 2369 V and 500 Hz."""
+    rec = "huawei-gse200m"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["huawei_ups"] and one(r, "snmp_profile_matched") == 1
+    hw = "1.3.6.1.4.1.2011.6.174.1"
+    assert num(rec, "1.3.6.1.2.1.33.1.3.3.1.3.1") == 2369 and num(rec, "1.3.6.1.2.1.33.1.3.3.1.2.1") == 5000
+    for i, line in enumerate(("1", "2", "3")):
+        assert one(r, "ups_input_voltage_volts", line=line, ups="1") == num(rec, f"{hw}.3.100.1.{1 + i}.1") / 10
+        assert one(r, "ups_input_current_amperes", line=line) == num(rec, f"{hw}.3.100.1.{5 + i}.1") / 10
+        assert one(r, "ups_output_voltage_volts", line=line) == num(rec, f"{hw}.4.100.1.{1 + i}.1") / 10
+        assert one(r, "ups_output_current_amperes", line=line) == num(rec, f"{hw}.4.100.1.{4 + i}.1") / 10
+        assert one(r, "ups_output_power_watts", line=line) == num(rec, f"{hw}.4.100.1.{8 + i}.1") * 100
+        assert one(r, "ups_output_load_ratio", line=line) == num(rec, f"{hw}.4.100.1.{14 + i}.1") / 1000
+        assert one(r, "ups_bypass_voltage_volts", line=line) == num(rec, f"{hw}.5.100.1.{1 + i}.1") / 10
+    assert [v for _, v in sorted(values(r, "ups_input_voltage_volts"), key=lambda s: s[0]["line"])] == [234.7, 238.0, 236.1]
+    assert one(r, "ups_output_load_ratio", line="3") == 0.481
+    assert one(r, "ups_output_power_watts", line="3") == 6000
+    assert one(r, "ups_input_frequency_hertz") == num(rec, f"{hw}.3.100.1.4.1") / 100 == 50.0
+    assert one(r, "ups_output_frequency_hertz") == 49.99 and one(r, "ups_bypass_frequency_hertz") == 50.0
+    assert one(r, "ups_battery_voltage_volts") == num(rec, f"{hw}.6.100.1.1.1") / 10 == 538.5
+    assert one(r, "ups_battery_charge_ratio") == 1.0
+    assert one(r, "ups_battery_runtime_seconds") == num(rec, f"{hw}.6.100.1.4.1") == 28080
+    assert num(rec, f"{hw}.2.101.1.1.1") == 3  # supplied by the inverter
+    assert one(r, "ups_output_source", state="normal") == 1 and one(r, "ups_output_source", state="bypass") == 0
+    # nothing from the card's non-conformant UPS-MIB
+    assert all(v < 300 for _, v in values(r, "ups_input_voltage_volts") + values(r, "ups_output_voltage_volts"))
+    assert all(v < 70 for name in ("ups_input_frequency_hertz", "ups_output_frequency_hertz")
+               for _, v in values(r, name))
+
+
+def test_eastpower_rows_with_a_trailing_zero_are_decoded(agent, profiles):
+    """EastPower iStars (EA9080, three phases) answers UPS-MIB table cells as
+    upsInputVoltage.1.0, a scalar's .0 after the row: still row 1, not dropped."""
+    rec = "eastpower-istars-swv053"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["ups_rfc1628"] and one(r, "snmp_profile_matched") == 1
+    base = "1.3.6.1.2.1.33.1"
+    for line in (1, 2, 3):
+        assert one(r, "ups_input_voltage_volts", line=str(line)) == num(rec, f"{base}.3.3.1.3.{line}.0")
+        assert one(r, "ups_input_frequency_hertz", line=str(line)) == num(rec, f"{base}.3.3.1.2.{line}.0") / 10 == 50.0
+        assert one(r, "ups_output_voltage_volts", line=str(line)) == num(rec, f"{base}.4.4.1.2.{line}.0") == 219
+        assert one(r, "ups_output_load_ratio", line=str(line)) == num(rec, f"{base}.4.4.1.5.{line}.0") / 100
+        assert one(r, "ups_bypass_voltage_volts", line=str(line)) == num(rec, f"{base}.5.3.1.2.{line}.0") == 235
+    assert [v for _, v in sorted(values(r, "ups_input_voltage_volts"), key=lambda s: s[0]["line"])] == [236, 236, 234]
+    assert one(r, "ups_battery_voltage_volts") == num(rec, f"{base}.2.5.0") / 10 == 213.0
+    assert one(r, "ups_battery_temperature_celsius") == num(rec, f"{base}.2.7.0") == 36
+    assert one(r, "ups_output_source", state="normal") == 1
+    # the card says 0 minutes left at 100 % charge on mains: exported as it says
+    assert num(rec, f"{base}.2.3.0") == 0 and one(r, "ups_battery_runtime_seconds") == 0
+
+
+def test_huawei_ups_card_answering_only_its_identity_is_not_silently_up(agent, profiles):
+    """A Huawei GSE200M card that answers upsIdentManufacturer and nothing else: matched by the
+    upsIdent probe, but no battery, input or output data -> snmp_profile_matched 0 and a warning."""
+    r = scrape(agent, "huaweiups", profiles, role="ups")
+    assert raw("huaweiups", "1.3.6.1.2.1.33.1.1.1.0") == "HUAWEI"
+    assert r.matched == ["ups_rfc1628"] and one(r, "snmp_profile_matched") == 0
+    assert any("no profile decodes power data" in w for w in r.warnings), r.warnings
+    assert not [f.name for f in r.families if f.name.startswith("ups_") and f.samples]
 
 
 # --- firewalls and switch health -----------------------------------------------------------
@@ -413,6 +484,32 @@ def test_agent_refusing_one_object_loses_only_that(agent, profiles):
     assert one(r, "ups_output_source", state="bypass") == 1
     assert one(r, "if_in_bytes_total", if_name="eth0") == 26086247739
     assert any("upsBattery" in w or "1.3.6.1.2.1.33.1.2.5" in w for w in r.warnings)
+
+
+def test_refused_object_is_narrowed_within_a_prometheus_scrape_timeout(agent, profiles):
+    """The AVTECH agent never answers a GETBULK that reaches ifSpecific.1; with the target's
+    default timeout (2 s, 1 retry) its if_mib scrape must still be up, whole, inside
+    Prometheus's default 10 s scrape timeout (before: 16 s, snmp_up 0)."""
+    from netops.snmp.walk import NARROW_FLOOR
+
+    target = SnmpTarget(name="avtech", host=agent.host, port=agent.port,
+                        auth=SnmpAuth(community="avtech_roomalert12e"), labels={"device": "avtech"})
+    assert (target.timeout, target.retries) == (2.0, 1)
+
+    async def go():
+        client = SnmpClient()
+        try:
+            return await collect(client, target, [profiles["system"], profiles["if_mib"]], deadline=10)
+        finally:
+            client.close()
+
+    r = run(go())
+    assert r.up, r.error
+    assert r.modules == {"system": [], "if_mib": []}
+    rec = "avtech_roomalert12e"
+    assert one(r, "if_in_bytes_total", if_index="1") == num(rec, "1.3.6.1.2.1.2.2.1.10.1")
+    # one full timeout (2 x 2 s) for the first refusal, then short ones for the pieces
+    assert r.duration < 2 * 2 + 6 * NARROW_FLOOR
 
 
 # --- exposition ----------------------------------------------------------------------------
@@ -482,3 +579,34 @@ def test_collect_cli_warns_when_nothing_is_decoded(agent, tmp_path, monkeypatch)
     assert any("no profile decodes" in w for w in report["warnings"])
     text = CliRunner().invoke(app, ["collect", "room-9", "--config", str(config)])
     assert "warning" in text.output and "no profile decodes" in text.output
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_recording_under_snmp_exporter_names(agent, profiles, name):
+    """--metric-names snmp_exporter: every family is a MIB object, every sample of the default
+    names has its counterpart, and promtool flags only snmp_exporter's own naming style."""
+    from netops.snmp.exporter_names import sanitized, with_names
+
+    if name != "refuser" and recording_path(name) is None:
+        pytest.skip(f"recording {name} is absent")
+    compat = with_names(profiles, "snmp_exporter")
+    default = scrape(agent, name, profiles, modules="system,if_mib,auto")
+    r = scrape(agent, name, compat, modules="system,if_mib,auto")
+    objects = {sanitized(m.object or m.name) for p in compat.values() for t in p.tables for m in t.metrics}
+    produced = {f.name for f in r.families if f.samples and not f.name.startswith("snmp_")}
+    assert produced <= objects
+    assert r.matched == default.matched and r.modules == default.modules
+    counterparts: dict[str, set[str]] = {}
+    for profile in profiles.values():
+        for metric in (m for t in profile.tables for m in t.metrics if m.object):
+            counterparts.setdefault(metric.name, set()).update(
+                sanitized(o) for o in [metric.object, *(f.object for f in metric.fallback if f.object)])
+    for family in default.families:
+        if family.samples and family.name in counterparts:
+            assert counterparts[family.name] & produced, (family.name, counterparts[family.name])
+    promtool = shutil.which("promtool")
+    if promtool is not None:
+        lint = subprocess.run([promtool, "check", "metrics"], input=render_text(r.families), capture_output=True,
+                              text=True, timeout=60)
+        lines = [line for line in (lint.stdout + lint.stderr).splitlines() if line.strip()]
+        assert all("snake_case" in line or "_total" in line for line in lines), lines

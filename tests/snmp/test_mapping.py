@@ -260,3 +260,23 @@ def test_liebert_air_conditioner_on_hand_made_rows():
     assert out["cooling_general_alarm"].values() == [({}, 1)]
     assert out["cooling_alarms_present"].values() == [({}, 2)]
     assert out["cooling_capacity_ratio"].values() == []  # 4294967295: not known
+def test_a_row_with_a_trailing_zero_is_its_row_once():
+    """EastPower's upsInputVoltage.1.0 is row 1; an agent answering both .1 and .1.0 gives one series."""
+    from netops.snmp import ber
+    from netops.snmp.metrics import families
+    from netops.snmp.profile import parse_profile
+
+    profile = parse_profile("""
+name: t
+tables:
+  - name: e
+    index: [{name: line, type: integer}]
+    metrics: [{name: v_volts, oid: 1.3.6.1.2.1.33.1.3.3.1.3}]
+""")
+    col = (1, 3, 6, 1, 2, 1, 33, 1, 3, 3, 1, 3)
+    only_suffixed = {col: {(1, 0): (ber.INTEGER, 236), (2, 0): (ber.INTEGER, 234)}}
+    both = {col: {(1,): (ber.INTEGER, 230), (1, 0): (ber.INTEGER, 236)}}
+    for data, expected in ((only_suffixed, [({"line": "1"}, 236), ({"line": "2"}, 234)]),
+                           (both, [({"line": "1"}, 230)])):
+        (family,) = families([profile], data)
+        assert family.values() == expected
