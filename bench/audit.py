@@ -72,8 +72,10 @@ def main() -> int:
         netops = Path(sys.executable).with_name("netops")
         t = time.perf_counter()
         cli = subprocess.run([str(netops), "audit", "isolation", "-i", str(inv_dir), "--configs", str(cfg_dir),
-                              "-f", "json", "-o", str(work / "report.json"), "--state", str(work / "state.json")],
+                              "--json", "-o", str(work / "report.json"), "--state", str(work / "state.json")],
                              capture_output=True, text=True)
+        if cli.returncode not in (0, 1):  # 0 compliant, 1 findings; anything else is not an audit's time
+            raise SystemExit(f"netops audit isolation exited {cli.returncode}: {cli.stderr.strip()[-500:]}")
         cli_s = time.perf_counter() - t
         result = {
             "devices": len(inv.devices), "cables": len(inv.links), "configs": sum(
@@ -101,7 +103,7 @@ def main() -> int:
         print(f"{'  of which intent / config':42} {result['intent_s']:>7.3f} / {result['config_s']:.3f} s")
         print(f"{'CPU: audit end to end / minus the anchor':42} {result['audit_cpu_s']:>7.3f} / "
               f"{result['layers_cpu_s']:.3f} s  (process time, robust to other jobs' load)")
-        print(f"{'CLI: netops audit isolation -f json (1 run)':42} {result['cli_json_report_s']:>10.3f} s"
+        print(f"{'CLI: netops audit isolation --json (1 run)':42} {result['cli_json_report_s']:>10.3f} s"
               f"  (exit {cli.returncode}; interpreter start, JSON report and state file included)")
         print(f"{'machine load average (1 min), before / after':42} {result['load_average_1m'][0]:>7.2f} / "
               f"{result['load_average_1m'][1]:.2f}  ({os.cpu_count()} cores)")
