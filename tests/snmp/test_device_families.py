@@ -575,6 +575,62 @@ def test_promtool_check_metrics_passes_on_every_recording(agent, profiles, name)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
+# --- the alert rules on what real devices export ------------------------------------------
+
+def _series(result, rename: dict[str, str] | None = None) -> list[dict]:
+    """The scrape as promtool input series, each sample held for 10 minutes."""
+    out = []
+    for family in result.families:
+        for labels, value in family.values():
+            labels = {**labels, "site": "admin-centre"}
+            if rename and labels.get("device") in rename:
+                labels["device"] = rename[labels["device"]]
+            text = ",".join(f"{k}={json.dumps(v)}" for k, v in sorted(labels.items()))
+            out.append({"series": f"{family.name}{{{text}}}", "values": f"{value}x20"})
+    return out
+
+
+def _promtool_rules(tmp_path, rule_file: str, series: list[dict], alerts: dict[str, list[dict]]) -> None:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (apt-get install prometheus)")
+    test = {"rule_files": [str(ROOT / "monitors" / "rules" / rule_file)], "evaluation_interval": "30s",
+            "tests": [{"interval": "30s", "input_series": series,
+                       "alert_rule_test": [{"eval_time": "8m", "alertname": name, "exp_alerts": exp}
+                                           for name, exp in alerts.items()]}]}
+    path = tmp_path / "test.yml"
+    path.write_text(yaml.safe_dump(test, sort_keys=False), encoding="utf-8")
+    lint = subprocess.run([promtool, "test", "rules", str(path)], capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_eastpower_runtime_of_zero_on_mains_does_not_page(agent, profiles, tmp_path):
+    """EastPower iStars says 0 minutes at 100 % on mains (the card does not know): no
+    UpsRuntimeLow from what netops exports; the same values on battery do page."""
+    rec = "eastpower-istars-swv053"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert one(r, "ups_battery_runtime_seconds") == 0 and one(r, "ups_battery_charge_ratio") == 1
+    on_mains = _series(r)
+    on_battery = [
+        {**s, "values": {"1": "0x20", "0": "1x20"}.get(s["values"].split("x")[0], s["values"])}
+        if s["series"].startswith("ups_output_source{") and ('"normal"' in s["series"] or '"battery"' in s["series"])
+        else s
+        for s in _series(r, rename={rec: "eastpower-on-battery"})
+    ]
+    assert any('"battery"' in s["series"] and s["values"] == "1x20" for s in on_battery)
+    page = {"severity": "critical", "device": "eastpower-on-battery", "site": "admin-centre", "role": "ups"}
+    _promtool_rules(tmp_path, "power.yml", on_mains + on_battery, {"UpsRuntimeLow": [{
+        "exp_labels": page,
+        "exp_annotations": {"summary": "eastpower-on-battery has 0s of battery runtime left",
+                            "description": "Estimated runtime of eastpower-on-battery at the present load is below 10 minutes."}}]})
+
+
+def test_liebert_pex_running_normally_raises_no_cooling_alert(agent, profiles, tmp_path):
+    r = scrape(agent, "liebert_pex", profiles, role="environment_monitor")
+    _promtool_rules(tmp_path, "environment.yml", _series(r), {
+        "AirConditionerAlarm": [], "AirConditionerStopped": [], "AirConditionerSupplyAirWarm": []})
+
+
 # --- efficiency ----------------------------------------------------------------------------
 
 def test_small_agent_is_not_read_past_its_tables(agent, profiles):
