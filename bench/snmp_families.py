@@ -63,6 +63,7 @@ LOCAL_MODULES = {
     "apc_nbrk0200_sensors": ("apc_netbotz_200", "apc_netbotz"),
     "liebert_mph": ("liebert_pdu", "liebert_pdu"),
     "hwg-ste2": ("hwg_ste2", "hwg_ste2"),
+    "liebert_pex": ("liebert_cooling", "liebert_cooling"),
 }
 
 

@@ -138,6 +138,7 @@ MATCHES = [
     ("apc_nbrk0200_sensors", {"apc_netbotz"}),
     ("hwg-ste2", {"hwg_wld", "hwg_ste2"}),  # 21796.4.9 is WLD2's sysObjectID too; the STE2 tables decide
     ("liebert_mph", {"liebert_pdu"}),
+    ("liebert_pex", {"liebert_cooling"}),  # sysObjectID 476.1.42 like every Liebert card; lgpEnvState decides
     ("huaweiups", {"ups_rfc1628"}),
     ("huawei-gse200m", {"huawei_ups"}),
     ("eastpower-istars-swv053", {"ups_rfc1628"}),
@@ -264,6 +265,50 @@ def test_liebert_pdu_sensor_pods(agent, profiles):
     assert humid == {"SNSR: 1-1": 0.142, "SNSR: 1-4": 0.172}  # a very dry room: RoomHumidityOutOfRange
     assert [l["pdu"] for l, _ in values(r, "room_temperature_celsius")] == ["1", "1"]
     assert len(values(r, "if_out_bytes_total")) == 3
+
+
+def test_liebert_pex_precision_air_conditioner(agent, profiles):
+    """A Liebert PEX behind an IntelliSlot Web Card (snmpsim-data vertiv-power): whole degrees
+    only, rows numbered 1..5 and named by well-known OIDs; two of them are compressors."""
+    rec = "liebert_pex"
+    r = scrape(agent, rec, profiles, modules="system,if_mib,auto", role="environment_monitor")
+    assert r.matched == ["liebert_cooling"] and one(r, "snmp_profile_matched") == 1
+    assert raw(rec, "1.3.6.1.4.1.476.1.42.2.4.2.1.4.1") == "4c69656265727420504558"  # "Liebert PEX"
+    env = "1.3.6.1.4.1.476.1.42.3.4"
+    col = f"{env}.1.3.3.1"
+    point = {raw(rec, f"{col}.2.{i}"): i for i in range(1, 6)}
+    control, supply, ret = point[f"{env}.1.1.1"], point[f"{env}.1.1.3"], point[f"{env}.1.1.2"]
+    air = {l["sensor"]: v for l, v in values(r, "cooling_air_temperature_celsius")}
+    # the supply-air row holds only a set point: no supply temperature is invented
+    assert air == {"Control": num(rec, f"{col}.3.{control}"), "Return Air": num(rec, f"{col}.3.{ret}")} \
+        == {"Control": 23, "Return Air": 23}
+    # the same points in Fahrenheit agree: 73 F = 22.8 C, read as 23 in whole degrees
+    assert (num(rec, f"{env}.1.2.3.1.3.{ret}") - 32) * 5 / 9 == pytest.approx(air["Return Air"], abs=0.5)
+    setpoints = {l["sensor"]: v for l, v in values(r, "cooling_temperature_setpoint_celsius")}
+    assert setpoints == {"Supply Air": num(rec, f"{col}.6.{supply}"), "Return Air": num(rec, f"{col}.6.{ret}")} \
+        == {"Supply Air": 5, "Return Air": 23}
+    assert one(r, "cooling_air_temperature_high_threshold_celsius", sensor="Return Air") == num(rec, f"{col}.4.{ret}") == 30
+    assert one(r, "cooling_air_temperature_low_threshold_celsius", sensor="Control") == num(rec, f"{col}.5.{control}") == 15
+    comps = {l["sensor"]: v for l, v in values(r, "cooling_component_temperature_celsius")}
+    assert comps == {"Digital Scroll Compressor 1": num(rec, f"{col}.3.4"), "Digital Scroll Compressor 2": num(rec, f"{col}.3.5")} \
+        == {"Digital Scroll Compressor 1": 29, "Digital Scroll Compressor 2": 37}
+    assert raw(rec, f"{col}.2.4") == f"{env}.1.1.11.1" and raw(rec, f"{col}.2.5") == f"{env}.1.1.11.2"
+    hum = f"{env}.2.2.3.1"
+    assert raw(rec, f"{hum}.2.1") == f"{env}.2.1.1" and raw(rec, f"{hum}.2.2") == f"{env}.2.1.2"
+    assert {l["sensor"]: v for l, v in values(r, "cooling_humidity_ratio")} \
+        == {"Control": num(rec, f"{hum}.3.1") / 100, "Return Air": num(rec, f"{hum}.3.2") / 100} == {"Control": 0.42, "Return Air": 0.42}
+    assert values(r, "cooling_humidity_setpoint_ratio") == [({"sensor": "Return Air"}, num(rec, f"{hum}.6.2") / 100)]
+    assert one(r, "cooling_humidity_high_threshold_ratio", sensor="Return Air") == num(rec, f"{hum}.4.2") / 100 == 0.8
+    assert num(rec, f"{env}.3.1.0") == 1 and one(r, "cooling_unit_state", state="on") == 1
+    assert one(r, "cooling_unit_state", state="off") == one(r, "cooling_unit_state", state="standby") == 0
+    assert num(rec, f"{env}.3.8.0") == 2 and one(r, "cooling_general_alarm") == 0  # off(2)
+    assert one(r, "cooling_alarms_present") == num(rec, "1.3.6.1.4.1.476.1.42.3.2.2.0") == 0
+    assert one(r, "cooling_capacity_ratio") == num(rec, f"{env}.3.9.0") / 100 == 0
+    assert one(r, "cooling_fan_capacity_ratio") == num(rec, f"{env}.3.16.0") / 100 == 1
+    # an air conditioner, not a room monitor or a UPS: nothing lands in those families
+    assert values(r, "room_temperature_celsius") == [] and values(r, "room_humidity_ratio") == []
+    assert not [f for f in r.families if f.name.startswith("ups_") and f.samples]
+    assert len(values(r, "if_in_bytes_total")) == 2
 
 
 def test_entity_sensor_mib_on_a_firewall(agent, profiles):
@@ -528,6 +573,62 @@ def test_promtool_check_metrics_passes_on_every_recording(agent, profiles, name)
     text = render_text(r.families)
     lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+# --- the alert rules on what real devices export ------------------------------------------
+
+def _series(result, rename: dict[str, str] | None = None) -> list[dict]:
+    """The scrape as promtool input series, each sample held for 10 minutes."""
+    out = []
+    for family in result.families:
+        for labels, value in family.values():
+            labels = {**labels, "site": "admin-centre"}
+            if rename and labels.get("device") in rename:
+                labels["device"] = rename[labels["device"]]
+            text = ",".join(f"{k}={json.dumps(v)}" for k, v in sorted(labels.items()))
+            out.append({"series": f"{family.name}{{{text}}}", "values": f"{value}x20"})
+    return out
+
+
+def _promtool_rules(tmp_path, rule_file: str, series: list[dict], alerts: dict[str, list[dict]]) -> None:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (apt-get install prometheus)")
+    test = {"rule_files": [str(ROOT / "monitors" / "rules" / rule_file)], "evaluation_interval": "30s",
+            "tests": [{"interval": "30s", "input_series": series,
+                       "alert_rule_test": [{"eval_time": "8m", "alertname": name, "exp_alerts": exp}
+                                           for name, exp in alerts.items()]}]}
+    path = tmp_path / "test.yml"
+    path.write_text(yaml.safe_dump(test, sort_keys=False), encoding="utf-8")
+    lint = subprocess.run([promtool, "test", "rules", str(path)], capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_eastpower_runtime_of_zero_on_mains_does_not_page(agent, profiles, tmp_path):
+    """EastPower iStars says 0 minutes at 100 % on mains (the card does not know): no
+    UpsRuntimeLow from what netops exports; the same values on battery do page."""
+    rec = "eastpower-istars-swv053"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert one(r, "ups_battery_runtime_seconds") == 0 and one(r, "ups_battery_charge_ratio") == 1
+    on_mains = _series(r)
+    on_battery = [
+        {**s, "values": {"1": "0x20", "0": "1x20"}.get(s["values"].split("x")[0], s["values"])}
+        if s["series"].startswith("ups_output_source{") and ('"normal"' in s["series"] or '"battery"' in s["series"])
+        else s
+        for s in _series(r, rename={rec: "eastpower-on-battery"})
+    ]
+    assert any('"battery"' in s["series"] and s["values"] == "1x20" for s in on_battery)
+    page = {"severity": "critical", "device": "eastpower-on-battery", "site": "admin-centre", "role": "ups"}
+    _promtool_rules(tmp_path, "power.yml", on_mains + on_battery, {"UpsRuntimeLow": [{
+        "exp_labels": page,
+        "exp_annotations": {"summary": "eastpower-on-battery has 0s of battery runtime left",
+                            "description": "Estimated runtime of eastpower-on-battery at the present load is below 10 minutes."}}]})
+
+
+def test_liebert_pex_running_normally_raises_no_cooling_alert(agent, profiles, tmp_path):
+    r = scrape(agent, "liebert_pex", profiles, role="environment_monitor")
+    _promtool_rules(tmp_path, "environment.yml", _series(r), {
+        "AirConditionerAlarm": [], "AirConditionerStopped": [], "AirConditionerSupplyAirWarm": []})
 
 
 # --- efficiency ----------------------------------------------------------------------------

@@ -225,24 +225,27 @@ def test_a_unit_scalar_filters_every_row_and_fails_closed():
     assert out["room_temperature_celsius"].values() == []
 
 
-def test_liebert_air_conditioner_on_hand_made_rows():
-    """LIEBERT-GP-ENVIRONMENTAL-MIB laid out as the MIB defines it (rows indexed by the
-    well-known point OID). Hand-made: no public recording of a Liebert AC unit was found."""
+def test_liebert_air_conditioner_tenths_columns_and_points_that_are_not_air():
+    """LIEBERT-GP-ENVIRONMENTAL-MIB laid out as a real unit does (rows 1, 2, 3, points named
+    by their well-known OID; the real PEX recording is in test_device_families.py), here with
+    the tenths columns a newer card has, which win over whole degrees."""
     from netops.snmp.profile import load_profile
     from tests.snmp.conftest import ROOT
 
     liebert = load_profile(ROOT / "monitors" / "profiles" / "liebert_cooling.yaml")
     env = "1.3.6.1.4.1.476.1.42.3.4"
-    supply, ret = O(f"{env}.1.1.3"), O(f"{env}.1.1.2")
+    supply, ret, comp, text = (1,), (2,), (3,), (4,)
     temp = f"{env}.1.3.3.1"
     data = {
-        O(f"{temp}.2"): {supply: (ber.OCTET_STRING, b"Supply Air"), ret: (ber.OCTET_STRING, b"Return Air")},
-        O(f"{temp}.50"): {supply: (ber.INTEGER, 168), ret: (ber.INTEGER, 243)},
+        O(f"{temp}.2"): {supply: (ber.OBJECT_IDENTIFIER, O(f"{env}.1.1.3")), ret: (ber.OBJECT_IDENTIFIER, O(f"{env}.1.1.2")),
+                         comp: (ber.OBJECT_IDENTIFIER, O(f"{env}.1.1.11.1")),
+                         text: (ber.OCTET_STRING, b"Supply Air")},  # not the MIB's type: not shown as anything
+        O(f"{temp}.50"): {supply: (ber.INTEGER, 168), ret: (ber.INTEGER, 243), comp: (ber.INTEGER, 412), text: (ber.INTEGER, 1)},
+        O(f"{temp}.3"): {supply: (ber.INTEGER, 17), ret: (ber.INTEGER, 24)},
         O(f"{temp}.6"): {ret: (ber.INTEGER, 24)},  # a unit without the tenths set point: whole degrees
-        # an agent that names the point by its well-known OID: shown by name
-        O(f"{env}.2.2.3.1.2"): {ret: (ber.OBJECT_IDENTIFIER, O(f"{env}.2.1.2"))},
-        O(f"{env}.2.2.3.1.3"): {ret: (ber.INTEGER, 46)},
-        O(f"{env}.2.2.3.1.6"): {ret: (ber.INTEGER, 50)},
+        O(f"{env}.2.2.3.1.2"): {(1,): (ber.OBJECT_IDENTIFIER, O(f"{env}.2.1.2"))},
+        O(f"{env}.2.2.3.1.50"): {(1,): (ber.INTEGER, 463)},
+        O(f"{env}.2.2.3.1.6"): {(1,): (ber.INTEGER, 50)},
         O(f"{env}.3.1"): {(0,): (ber.INTEGER, 1)},
         O(f"{env}.3.8"): {(0,): (ber.INTEGER, 1)},
         O(f"{env}.3.9"): {(0,): (ber.GAUGE32, 4294967295)},
@@ -253,8 +256,9 @@ def test_liebert_air_conditioner_on_hand_made_rows():
     assert O(f"{temp}.6") in fallback_plan([liebert], {O(f"{temp}.50"): data[O(f"{temp}.50")]}).columns
     out = _by_name(families([liebert], data))
     assert {l["sensor"]: v for l, v in out["cooling_air_temperature_celsius"].values()} == {"Supply Air": 16.8, "Return Air": 24.3}
+    assert out["cooling_component_temperature_celsius"].values() == [({"sensor": "Digital Scroll Compressor 1"}, 41.2)]
     assert out["cooling_temperature_setpoint_celsius"].values() == [({"sensor": "Return Air"}, 24)]
-    assert out["cooling_humidity_ratio"].values() == [({"sensor": "Return Air"}, 0.46)]
+    assert out["cooling_humidity_ratio"].values() == [({"sensor": "Return Air"}, 0.463)]
     assert out["cooling_humidity_setpoint_ratio"].values() == [({"sensor": "Return Air"}, 0.5)]
     assert {l["state"]: v for l, v in out["cooling_unit_state"].values()} == {"on": 1, "off": 0, "standby": 0}
     assert out["cooling_general_alarm"].values() == [({}, 1)]
