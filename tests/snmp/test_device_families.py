@@ -143,6 +143,7 @@ MATCHES = [
     ("huawei-gse200m", {"huawei_ups"}),
     ("eastpower-istars-swv053", {"ups_rfc1628"}),
     ("apc_powernet_ups", {"apc_powernet_ups"}),  # no system group in the walk: the upsBasicBattery probe decides
+    ("apc_galaxy_vs", {"apc_powernet_ups"}),  # sysObjectID 318.1.3.28.75: neither 318.1.3.2 nor 318.1.3.27
 ]
 
 
@@ -422,6 +423,29 @@ def test_apc_powernet_smart_ups_on_mains(agent, profiles):
     assert one(r, "ups_output_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.2.0") == 50
     assert one(r, "ups_output_load_ratio", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.3.0") / 100 == 0.1
     assert one(r, "ups_output_current_amperes", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.4.0") == 1
+
+
+def test_apc_galaxy_vs_three_phase_answers_no_single_phase_voltages(agent, profiles):
+    """Galaxy VS 40 kW (real walk): battery, output state, frequency and load from upsAdv; it
+    answers no upsAdvInputLineVoltage / upsAdvOutputVoltage / upsAdvOutputCurrent (three-phase
+    values live in upsPhase*), and none is made up."""
+    rec = "apc_galaxy_vs"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["apc_powernet_ups"] and one(r, "snmp_profile_matched") == 1
+    assert raw(rec, "1.3.6.1.2.1.1.2.0") == "1.3.6.1.4.1.318.1.3.28.75"
+    assert one(r, "ups_battery_status", state="normal") == 1 and num(rec, "1.3.6.1.4.1.318.1.1.1.2.1.1.0") == 2
+    assert one(r, "ups_battery_charge_ratio") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.1.0") / 100 == 1.0
+    assert one(r, "ups_battery_temperature_celsius") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.2.0") == 28
+    assert one(r, "ups_battery_runtime_seconds") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.3.0") / 100 == 6108
+    assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.8.0") == 542
+    assert one(r, "ups_input_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.3.2.4.0") == 50
+    assert one(r, "ups_output_source", state="normal") == 1 and num(rec, "1.3.6.1.4.1.318.1.1.1.4.1.1.0") == 2
+    assert one(r, "ups_output_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.2.0") == 50
+    assert one(r, "ups_output_load_ratio") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.3.0") / 100 == 0.21
+    # absent upstream: no replace indicator, no single-phase voltages or current
+    for name in ("ups_battery_replace_needed", "ups_input_voltage_volts", "ups_output_voltage_volts",
+                 "ups_output_current_amperes"):
+        assert values(r, name) == [], name
 
 
 def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
