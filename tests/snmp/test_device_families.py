@@ -142,6 +142,8 @@ MATCHES = [
     ("huaweiups", {"ups_rfc1628"}),
     ("huawei-gse200m", {"huawei_ups"}),
     ("eastpower-istars-swv053", {"ups_rfc1628"}),
+    ("apc_powernet_ups", {"apc_powernet_ups"}),  # no system group in the walk: the upsBasicBattery probe decides
+    ("apc_galaxy_vs", {"apc_powernet_ups"}),  # sysObjectID 318.1.3.28.75: neither 318.1.3.2 nor 318.1.3.27
 ]
 
 
@@ -398,6 +400,52 @@ def test_eaton_xups_and_interfaces_without_ifxtable(agent, profiles):
     assert one(r, "if_in_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.10.1") == 4192067549
     assert one(r, "if_out_bytes_total", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.16.1")
     assert one(r, "if_speed_bytes_per_second", if_name="UM9008") == num(rec, "1.3.6.1.2.1.2.2.1.5.1") / 8
+
+
+def test_apc_powernet_smart_ups_on_mains(agent, profiles):
+    """A real APC card walk (PowerNet-MIB upsBasic/upsAdv only, no system group): every decoded
+    value against its raw line; runtime is TimeTicks (1/100 s), capacity and load are percent."""
+    rec = "apc_powernet_ups"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["apc_powernet_ups"] and one(r, "snmp_profile_matched") == 1
+    assert num(rec, "1.3.6.1.4.1.318.1.1.1.2.1.1.0") == 2  # upsBasicBatteryStatus batteryNormal
+    assert one(r, "ups_battery_status", state="normal") == 1 and one(r, "ups_battery_status", state="low") == 0
+    assert one(r, "ups_battery_charge_ratio") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.1.0") / 100 == 1.0
+    assert one(r, "ups_battery_temperature_celsius") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.2.0") == 23
+    assert one(r, "ups_battery_runtime_seconds") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.3.0") / 100 == 39925
+    assert num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.4.0") == 1 and one(r, "ups_battery_replace_needed") == 0
+    assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.8.0") == 110
+    assert one(r, "ups_input_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.3.2.1.0") == 234
+    assert one(r, "ups_input_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.3.2.4.0") == 50
+    assert num(rec, "1.3.6.1.4.1.318.1.1.1.4.1.1.0") == 2  # upsBasicOutputStatus onLine
+    assert one(r, "ups_output_source", state="normal") == 1 and one(r, "ups_output_source", state="battery") == 0
+    assert one(r, "ups_output_voltage_volts", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.1.0") == 220
+    assert one(r, "ups_output_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.2.0") == 50
+    assert one(r, "ups_output_load_ratio", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.3.0") / 100 == 0.1
+    assert one(r, "ups_output_current_amperes", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.4.0") == 1
+
+
+def test_apc_galaxy_vs_three_phase_answers_no_single_phase_voltages(agent, profiles):
+    """Galaxy VS 40 kW (real walk): battery, output state, frequency and load from upsAdv; it
+    answers no upsAdvInputLineVoltage / upsAdvOutputVoltage / upsAdvOutputCurrent (three-phase
+    values live in upsPhase*), and none is made up."""
+    rec = "apc_galaxy_vs"
+    r = scrape(agent, rec, profiles, role="ups")
+    assert r.matched == ["apc_powernet_ups"] and one(r, "snmp_profile_matched") == 1
+    assert raw(rec, "1.3.6.1.2.1.1.2.0") == "1.3.6.1.4.1.318.1.3.28.75"
+    assert one(r, "ups_battery_status", state="normal") == 1 and num(rec, "1.3.6.1.4.1.318.1.1.1.2.1.1.0") == 2
+    assert one(r, "ups_battery_charge_ratio") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.1.0") / 100 == 1.0
+    assert one(r, "ups_battery_temperature_celsius") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.2.0") == 28
+    assert one(r, "ups_battery_runtime_seconds") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.3.0") / 100 == 6108
+    assert one(r, "ups_battery_voltage_volts") == num(rec, "1.3.6.1.4.1.318.1.1.1.2.2.8.0") == 542
+    assert one(r, "ups_input_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.3.2.4.0") == 50
+    assert one(r, "ups_output_source", state="normal") == 1 and num(rec, "1.3.6.1.4.1.318.1.1.1.4.1.1.0") == 2
+    assert one(r, "ups_output_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.2.0") == 50
+    assert one(r, "ups_output_load_ratio") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.3.0") / 100 == 0.21
+    # absent upstream: no replace indicator, no single-phase voltages or current
+    for name in ("ups_battery_replace_needed", "ups_input_voltage_volts", "ups_output_voltage_volts",
+                 "ups_output_current_amperes"):
+        assert values(r, name) == [], name
 
 
 def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
