@@ -425,10 +425,11 @@ def test_apc_powernet_smart_ups_on_mains(agent, profiles):
     assert one(r, "ups_output_current_amperes", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.4.0") == 1
 
 
-def test_apc_galaxy_vs_three_phase_answers_no_single_phase_voltages(agent, profiles):
-    """Galaxy VS 40 kW (real walk): battery, output state, frequency and load from upsAdv; it
-    answers no upsAdvInputLineVoltage / upsAdvOutputVoltage / upsAdvOutputCurrent (three-phase
-    values live in upsPhase*), and none is made up."""
+def test_apc_galaxy_vs_three_phases_from_upsphase(agent, profiles):
+    """Galaxy VS 40 kW (real walk): battery, output state, frequency and load from upsAdv; no
+    upsAdvInputLineVoltage / upsAdvOutputVoltage / upsAdvOutputCurrent, so the per-line values
+    come from the upsPhase tables (318.1.1.1.9): input 1 is main, input 2 bypass, one output;
+    phase-to-neutral volts, tenths of amperes, watts; -1 (not supported) is left out."""
     rec = "apc_galaxy_vs"
     r = scrape(agent, rec, profiles, role="ups")
     assert r.matched == ["apc_powernet_ups"] and one(r, "snmp_profile_matched") == 1
@@ -441,11 +442,43 @@ def test_apc_galaxy_vs_three_phase_answers_no_single_phase_voltages(agent, profi
     assert one(r, "ups_input_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.3.2.4.0") == 50
     assert one(r, "ups_output_source", state="normal") == 1 and num(rec, "1.3.6.1.4.1.318.1.1.1.4.1.1.0") == 2
     assert one(r, "ups_output_frequency_hertz") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.2.0") == 50
-    assert one(r, "ups_output_load_ratio") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.3.0") / 100 == 0.21
-    # absent upstream: no replace indicator, no single-phase voltages or current
-    for name in ("ups_battery_replace_needed", "ups_input_voltage_volts", "ups_output_voltage_volts",
-                 "ups_output_current_amperes"):
-        assert values(r, name) == [], name
+    # upsPhaseOutputFrequency is in tenths: 500 is the same 50 Hz (not exported twice)
+    assert num(rec, "1.3.6.1.4.1.318.1.1.1.9.3.2.1.4.1") / 10 == 50
+    # whole-UPS load from upsAdvOutputLoad (line 1, as on a single-phase unit); per-phase percent is -1
+    assert one(r, "ups_output_load_ratio", line="1") == num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.3.0") / 100 == 0.21
+    assert len(values(r, "ups_output_load_ratio")) == 1
+    assert {num(rec, f"1.3.6.1.4.1.318.1.1.1.9.3.3.1.10.1.{i}") for i in (1, 2, 3)} == {-1}
+    ph = "1.3.6.1.4.1.318.1.1.1.9"
+    assert (num(rec, f"{ph}.2.2.1.5.1"), num(rec, f"{ph}.2.2.1.5.2")) == (2, 3)  # main, bypass
+    for line in ("1", "2", "3"):
+        assert one(r, "ups_input_voltage_volts", line=line) == num(rec, f"{ph}.2.3.1.14.1.{line}")
+        assert one(r, "ups_input_current_amperes", line=line) == num(rec, f"{ph}.2.3.1.6.1.{line}") / 10
+        assert one(r, "ups_input_power_watts", line=line) == num(rec, f"{ph}.2.3.1.9.1.{line}")
+        assert one(r, "ups_bypass_voltage_volts", line=line) == num(rec, f"{ph}.2.3.1.14.2.{line}")
+        assert one(r, "ups_bypass_current_amperes", line=line) == num(rec, f"{ph}.2.3.1.6.2.{line}") / 10
+        assert one(r, "ups_bypass_power_watts", line=line) == num(rec, f"{ph}.2.3.1.9.2.{line}")
+        assert one(r, "ups_output_voltage_volts", line=line) == num(rec, f"{ph}.3.3.1.22.1.{line}")
+        assert one(r, "ups_output_current_amperes", line=line) == num(rec, f"{ph}.3.3.1.4.1.{line}") / 10
+        assert one(r, "ups_output_power_watts", line=line) == num(rec, f"{ph}.3.3.1.13.1.{line}")
+    by_line = lambda name: [v for _, v in sorted(values(r, name), key=lambda s: s[0]["line"])]  # noqa: E731
+    assert by_line("ups_input_voltage_volts") == [223, 225, 226]  # phase-to-neutral, not the 389 V phase-to-phase
+    assert by_line("ups_input_current_amperes") == [10.2, 10.4, 10.4]
+    assert by_line("ups_input_power_watts") == [2318, 2383, 2341]
+    assert by_line("ups_bypass_voltage_volts") == [223, 223, 225]
+    assert by_line("ups_bypass_current_amperes") == [0, 0, 0] and by_line("ups_bypass_power_watts") == [23, 0, 0]
+    assert by_line("ups_output_voltage_volts") == [230, 230, 230]
+    assert by_line("ups_output_current_amperes") == [12.1, 11.8, 9.2]
+    assert by_line("ups_output_power_watts") == [2432, 2347, 1773]
+    # physics: V x A per phase is the VA upsPhaseOutputLoad reports (within rounding), and the
+    # three phases add up to upsAdvOutputActivePower within 2 %
+    for i, line in enumerate(("1", "2", "3"), start=1):
+        va = num(rec, f"{ph}.3.3.1.7.1.{i}")
+        assert one(r, "ups_output_voltage_volts", line=line) * one(r, "ups_output_current_amperes", line=line) \
+            == pytest.approx(va, rel=0.01)
+        assert one(r, "ups_output_power_watts", line=line) <= va
+    assert sum(by_line("ups_output_power_watts")) == pytest.approx(num(rec, "1.3.6.1.4.1.318.1.1.1.4.2.8.0"), rel=0.02)
+    # absent upstream: no replace indicator
+    assert values(r, "ups_battery_replace_needed") == []
 
 
 def test_huawei_ups2000_unused_lines_and_sentinels(agent, profiles):
