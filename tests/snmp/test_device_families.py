@@ -706,6 +706,44 @@ def test_eastpower_runtime_of_zero_on_mains_does_not_page(agent, profiles, tmp_p
                             "description": "Estimated runtime of eastpower-on-battery at the present load is below 10 minutes."}}]})
 
 
+PER_LINE = ("ups_input_voltage_volts", "ups_output_voltage_volts", "ups_output_current_amperes",
+            "ups_output_power_watts")  # the per-line families the Generex recording answers
+
+
+def test_three_phase_apc_feeds_the_power_panels_as_rfc1628_does(agent, profiles, tmp_path):
+    """The Galaxy VS (PowerNet upsPhase*) and the Generex CS141 (RFC 1628) give the per-line
+    families the same label names and lines 1-3, so the computer-room dashboard's queries and
+    the power rules read both alike; the panels' expressions evaluated by promtool."""
+    apc = scrape(agent, "apc_galaxy_vs", profiles, role="ups")
+    rfc = scrape(agent, "generex-ups_cs141", profiles, role="ups")
+    for name in PER_LINE:
+        shapes = [{tuple(sorted(labels)) for labels, _ in values(r, name)} for r in (apc, rfc)]
+        lines = [sorted(labels["line"] for labels, _ in values(r, name)) for r in (apc, rfc)]
+        assert shapes[0] == shapes[1] and len(shapes[0]) == 1, name
+        # the Generex leaves out the powers its lightly loaded phases report as negative
+        assert lines[0] == ["1", "2", "3"] and set(lines[1]) <= {"1", "2", "3"} and lines[1], name
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (apt-get install prometheus)")
+    series = _series(apc) + _series(rfc)
+    apc_dev = "apc_galaxy_vs"  # scrape() names the device after the recording
+    panels = {  # the computer-room dashboard's UPS panels, on the APC
+        "sum by (device) (ups_output_power_watts{device=\"%s\"})": 2432 + 2347 + 1773,
+        "max by (device) (ups_output_load_ratio{device=\"%s\"})": 0.21,
+        "count by (device) (ups_input_voltage_volts{device=\"%s\"})": 3,
+        "count by (device) (ups_output_voltage_volts{device=\"%s\"})": 3,
+    }
+    tests = [{"interval": "30s", "input_series": series, "promql_expr_test": [
+        {"expr": expr % apc_dev, "eval_time": "5m",
+         "exp_samples": [{"labels": f'{{device="{apc_dev}"}}', "value": value}]}
+        for expr, value in panels.items()]}]
+    path = tmp_path / "panels.yml"
+    path.write_text(yaml.safe_dump({"tests": tests}, sort_keys=False), encoding="utf-8")
+    lint = subprocess.run([promtool, "test", "rules", str(path)], capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    _promtool_rules(tmp_path, "power.yml", series, {"UpsLoadHigh": [], "UpsOnBattery": []})
+
+
 def test_liebert_pex_running_normally_raises_no_cooling_alert(agent, profiles, tmp_path):
     r = scrape(agent, "liebert_pex", profiles, role="environment_monitor")
     _promtool_rules(tmp_path, "environment.yml", _series(r), {
