@@ -460,7 +460,10 @@ def test_apc_galaxy_vs_three_phases_from_upsphase(agent, profiles):
         assert one(r, "ups_output_voltage_volts", line=line) == num(rec, f"{ph}.3.3.1.22.1.{line}")
         assert one(r, "ups_output_current_amperes", line=line) == num(rec, f"{ph}.3.3.1.4.1.{line}") / 10
         assert one(r, "ups_output_power_watts", line=line) == num(rec, f"{ph}.3.3.1.13.1.{line}")
-    by_line = lambda name: [v for _, v in sorted(values(r, name), key=lambda s: s[0]["line"])]  # noqa: E731
+
+    def by_line(name):
+        return [v for _, v in sorted(values(r, name), key=lambda s: s[0]["line"])]
+
     assert by_line("ups_input_voltage_volts") == [223, 225, 226]  # phase-to-neutral, not the 389 V phase-to-phase
     assert by_line("ups_input_current_amperes") == [10.2, 10.4, 10.4]
     assert by_line("ups_input_power_watts") == [2318, 2383, 2341]
