@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from netops.audit.configs import parse_config
-from netops.lab import frr, netns
+from netops.lab import frr, netns, procs
 
 HEAD = "frr version 8.4.4\nfrr defaults traditional\nhostname rt1\nservice integrated-vtysh-config\n!\n"
 # routes written under other blocks, no `exit` after them: FRR installs every one globally
@@ -67,12 +66,8 @@ def _boot(config: str) -> str:
         pids = frr.start(name, router, "rt1")
         return frr.vtysh(name, router, "rt1", "show running-config")
     finally:
-        for pid in pids.values():
-            try:
-                os.kill(pid, 15)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.3)
+        for pid in pids.values():  # stopped and waited for by PID (SIGKILL if they linger)
+            procs.stop(pid, marker=str(router))
         netns.delete(name)
         frr.remove_dir(base)
 

@@ -127,18 +127,9 @@ def _ipv4_address(ip: int) -> ipaddress.IPv4Address:
     return obj
 
 
-def _model(cls: type, state: dict, fields_set: frozenset) -> Any:
-    """A pydantic model from its field values, as pydantic's own __setstate__ would leave it."""
-    obj = _new(cls)
-    _set(obj, "__dict__", state)
-    _set(obj, "__pydantic_fields_set__", set(fields_set))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _model_with(cls: type, state: dict, fields_set: frozenset, extra: Any, private: Any) -> Any:
-    """A model with extra fields or private attributes (indexes), restored as they were."""
+def _model(cls: type, state: dict, fields_set: frozenset, extra: Any = None, private: Any = None) -> Any:
+    """A pydantic model from its field values, as pydantic's own __setstate__ would leave it; extra
+    fields and private attributes (indexes) only travel when a model has them."""
     obj = _new(cls)
     _set(obj, "__dict__", state)
     _set(obj, "__pydantic_fields_set__", set(fields_set))
@@ -180,7 +171,7 @@ class _Pickler(pickle.Pickler):
             fields_set = self._shared.setdefault(fields_set, fields_set)
             if obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
                 return _model, (cls, obj.__dict__, fields_set)
-            return _model_with, (cls, obj.__dict__, fields_set, obj.__pydantic_extra__, obj.__pydantic_private__)
+            return _model, (cls, obj.__dict__, fields_set, obj.__pydantic_extra__, obj.__pydantic_private__)
         if kind == "IPv4Interface":
             return _ipv4_interface, (obj._ip, obj._prefixlen)
         if kind == "IPv4Address":
