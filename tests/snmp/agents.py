@@ -223,3 +223,37 @@ class MiniAgent:
                         out.append((nxt, *self.table[nxt]))
                         lasts[i] = nxt
         return ber.encode_response(self.community, request.request_id, out)
+
+
+class SnmpExporter:
+    """Debian's real prometheus-snmp-exporter on a loopback port, the anchor netops is compared
+    with; ready when its landing page answers (not after a fixed number of tries)."""
+
+    def __init__(self, config: Path, work: Path, timeout: float = 60.0):
+        from tests.monitor.conftest import free_tcp_port, start, wait_http
+
+        self.port = free_tcp_port()
+        self.log = work / "snmp_exporter.log"
+        self.proc = start(["prometheus-snmp-exporter", f"--config.file={config}",
+                           f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn"], self.log)
+        try:
+            wait_http(f"http://127.0.0.1:{self.port}/", self.proc, self.log, timeout=timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def scrape(self, target: str, module: str) -> str:
+        """The /snmp body whatever its status (a failed scrape's text is compared too)."""
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("GET", f"/snmp?target={target}&module={module}")
+            return conn.getresponse().read().decode()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        from tests.monitor.conftest import stop
+
+        stop(self.proc)

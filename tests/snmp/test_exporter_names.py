@@ -8,11 +8,9 @@ profiles; metric names, label names and values must agree.
 
 from __future__ import annotations
 
-import http.client
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -26,9 +24,8 @@ from netops.snmp.families import render_text
 from netops.snmp.profile import ProfileError, parse_profile
 from netops.snmp.session import SnmpClient
 from netops.snmp.target import SnmpAuth, SnmpTarget
-from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.agents import VENV_BIN, SnmpExporter, Snmpsim
 from tests.snmp.conftest import PROFILES, ROOT, run, shared_recordings
-from tests.snmp.test_snmp_exporter_modules import free_tcp_port
 
 LOCAL = ROOT / "tests" / "data" / "snmp-recordings"
 GENERATED_IF_MIB = ROOT / "bench" / "snmp_exporter.yml"
@@ -142,24 +139,13 @@ def both(tmp_path_factory):
     config = {f"{module}__{rec}": {**body, "auth": {"community": rec}} for rec in RECORDINGS
               for module, body in modules.items()}
     (work / "snmp.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    port = free_tcp_port()
-    exporter = subprocess.Popen(["prometheus-snmp-exporter", f"--config.file={work / 'snmp.yml'}",
-                                 f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    anchor = SnmpExporter(work / "snmp.yml", work)
 
     def theirs(module: str, recording: str) -> str:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", f"/snmp?target={sim.host}:{sim.port}&module={module}__{recording}")
-                return conn.getresponse().read().decode()
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("snmp_exporter did not answer")
+        return anchor.scrape(f"{sim.host}:{sim.port}", f"{module}__{recording}")
 
     yield sim, theirs
-    exporter.terminate()
-    exporter.wait(10)
+    anchor.stop()
     sim.stop()
 
 

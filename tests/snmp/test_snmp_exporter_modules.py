@@ -3,10 +3,7 @@ real prometheus-snmp-exporter (Debian 0.21) reading the same snmpsim agent."""
 
 from __future__ import annotations
 
-import http.client
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +16,8 @@ from netops.snmp.profile import ProfileError, load_profiles
 from netops.snmp.session import SnmpClient
 from netops.snmp.snmp_exporter_modules import import_config, load_snmp_exporter_config
 from netops.snmp.target import SnmpAuth, SnmpTarget
-import socket
 
-from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.agents import VENV_BIN, SnmpExporter, Snmpsim
 from tests.snmp.conftest import ROOT, run
 
 ANCHOR = ROOT / "bench" / "snmp_exporter.yml"  # the generator's if_mib module (see the file's header)
@@ -70,12 +66,6 @@ def test_bad_snmp_exporter_configs_are_clear_errors(tmp_path, text, message):
         load_snmp_exporter_config(path)
 
 
-def free_tcp_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _samples(text: str, names: set[str]) -> dict:
     from prometheus_client.parser import text_string_to_metric_families
 
@@ -97,23 +87,11 @@ def test_same_samples_as_the_real_snmp_exporter(tmp_path):
     data.mkdir()
     shutil.copy(LOCAL / "generex-ups_cs141.snmprec", data / "public.snmprec")
     sim = Snmpsim(data, tmp_path, ready_community="public")
-    port = free_tcp_port()
     config = tmp_path / "snmp.yml"
     config.write_text(ANCHOR.read_text())
-    exporter = subprocess.Popen(["prometheus-snmp-exporter", f"--config.file={config}",
-                                 f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    anchor = SnmpExporter(config, tmp_path)
     try:
-        body = None
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", f"/snmp?target={sim.host}:{sim.port}&module=if_mib")
-                body = conn.getresponse().read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert body is not None
+        body = anchor.scrape(f"{sim.host}:{sim.port}", "if_mib")
         profile = load_snmp_exporter_config(ANCHOR)["if_mib"]
         target = SnmpTarget(name="x", host=sim.host, port=sim.port, auth=SnmpAuth(community="public"),
                             timeout=5, retries=1)
@@ -134,6 +112,5 @@ def test_same_samples_as_the_real_snmp_exporter(tmp_path):
         assert theirs and set(ours) == set(theirs), (sorted(set(theirs) - set(ours)), sorted(set(ours) - set(theirs)))
         assert ours == theirs
     finally:
-        exporter.terminate()
-        exporter.wait(10)
+        anchor.stop()
         sim.stop()
