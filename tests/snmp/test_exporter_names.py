@@ -139,7 +139,11 @@ def both(tmp_path_factory):
     config = {f"{module}__{rec}": {**body, "auth": {"community": rec}} for rec in RECORDINGS
               for module, body in modules.items()}
     (work / "snmp.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    anchor = SnmpExporter(work / "snmp.yml", work)
+    try:
+        anchor = SnmpExporter(work / "snmp.yml", work)
+    except BaseException:  # the agent this test started ends with it
+        sim.stop()
+        raise
 
     def theirs(module: str, recording: str) -> str:
         return anchor.scrape(f"{sim.host}:{sim.port}", f"{module}__{recording}")

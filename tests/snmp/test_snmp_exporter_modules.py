@@ -89,7 +89,11 @@ def test_same_samples_as_the_real_snmp_exporter(tmp_path):
     sim = Snmpsim(data, tmp_path, ready_community="public")
     config = tmp_path / "snmp.yml"
     config.write_text(ANCHOR.read_text())
-    anchor = SnmpExporter(config, tmp_path)
+    try:
+        anchor = SnmpExporter(config, tmp_path)
+    except BaseException:  # the agent this test started ends with it
+        sim.stop()
+        raise
     try:
         body = anchor.scrape(f"{sim.host}:{sim.port}", "if_mib")
         profile = load_snmp_exporter_config(ANCHOR)["if_mib"]
