@@ -11,7 +11,8 @@ data, from the `object` fields the profiles already carry:
   `convert` and `scale_by` are dropped (raw value); an enum stays a number (`enum_as: value`),
   as the generator's default for INTEGER enums;
 - a fallback column (ifInOctets behind ifHCInOctets) becomes a metric of its own, read
-  beside the first: snmp_exporter's if_mib exports both;
+  beside the first: snmp_exporter's if_mib exports both; a fallback reading the same
+  object in another OID tree (Huawei's two security MIBs) stays a fallback of that metric;
 - index parts and labels that name an `object` are renamed to it; a label's fallback column
   (ifName -> ifDescr) is dropped, so ifName is empty where the agent has no ifXTable, as in
   snmp_exporter; labels without an object keep their netops name;
@@ -52,9 +53,13 @@ def _metrics(table: dict[str, Any]) -> list[dict[str, Any]]:
     for metric in table["metrics"]:
         raw = {k: v for k, v in metric.items() if k not in _RAW_DROPPED}
         raw["name"] = sanitized(metric["object"]) if metric.get("object") else metric["name"]
+        # the same object under an older tree of the vendor (HUAWEI-SECSTAT-MIB behind
+        # HUAWEI-SECURITY-STAT-MIB) is one metric: it stays a fallback, raw
+        raw["fallback"] = [{**f, "scale": 1.0} for f in metric.get("fallback") or []
+                           if f.get("object") and sanitized(f["object"]) == raw["name"]]
         out.setdefault(raw["name"], raw)
         for fallback in metric.get("fallback") or []:
-            if fallback.get("object"):
+            if fallback.get("object") and sanitized(fallback["object"]) != raw["name"]:
                 name = sanitized(fallback["object"])
                 out.setdefault(name, {"name": name, "oid": fallback["oid"], "object": fallback["object"],
                                       "type": metric["type"], "help": metric.get("help", "")})

@@ -144,6 +144,7 @@ MATCHES = [
     ("eastpower-istars-swv053", {"ups_rfc1628"}),
     ("apc_powernet_ups", {"apc_powernet_ups"}),  # no system group in the walk: the upsBasicBattery probe decides
     ("apc_galaxy_vs", {"apc_powernet_ups"}),  # sysObjectID 318.1.3.28.75: neither 318.1.3.2 nor 318.1.3.27
+    ("huawei_usg_from_mib", {"huawei_usg", "huawei_entity"}),  # hand-made from the MIB (README), not a device
 ]
 
 

@@ -1,0 +1,275 @@
+"""Huawei USG firewall sessions (monitors/profiles/huawei_usg.yaml) against snmpsim.
+
+No public recording of a USG with session values exists (see tests/data/snmp-recordings/
+README.md): `huawei_usg_from_mib.snmprec` is HAND-MADE FROM THE MIB, NOT A DEVICE. The
+variants below are derived from it line by line, so every check still compares a value
+with the raw `OID|TYPE|VALUE` line served:
+
+- `usg_new`:     the firewall-product tree HUAWEI-SECURITY-STAT-MIB (2011.6.122.15) only;
+- `usg_old`:     the same objects moved to the old HUAWEI-SECSTAT-MIB tree (2011.5.25.11);
+- `usg_both`:    both trees, the old one with other values (which one wins?);
+- `usg_partial`: the product tree answers only hwSecStatMonTotalSess, the old tree all;
+- `usg_none`:    a Huawei device with neither tree (a switch's board health only);
+- `usg_odd`:     per-CPU rows without slot/CPU columns and a usage of 250 %.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from netops.snmp.collector import collect, resolve_modules
+from netops.snmp.discovery import identify, matching, probes
+from netops.snmp.exporter_names import with_names
+from netops.snmp.families import render_text
+from netops.snmp.session import SnmpClient
+from netops.snmp.target import SnmpAuth, SnmpTarget
+from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.conftest import ROOT, run
+
+RECORDING = ROOT / "tests" / "data" / "snmp-recordings" / "huawei_usg_from_mib.snmprec"
+NEW = "1.3.6.1.4.1.2011.6.122.15.1.2.1."  # hwSecStatMonitorGlobalSessFlow, product MIB
+OLD = "1.3.6.1.4.1.2011.5.25.11.1.2.1."  # the same objects, HUAWEI-SECSTAT-MIB
+PERF = "1.3.6.1.4.1.2011.6.122.15.2.1."  # hwSecStatPerfAndPhyEntry
+OLD_DELTA = 7  # the old tree's values in usg_both / usg_partial differ by this much
+
+# metric -> sub-identifier under hwSecStatMonitorGlobalSessFlow
+SCALARS = {
+    "firewall_sessions_created_total": 1,
+    "firewall_session_setup_rate_peak": 2,
+    "firewall_session_setup_rate": 3,
+    "firewall_sessions": 4,
+    "firewall_half_open_sessions": 5,
+    "firewall_tcp_sessions": 6,
+    "firewall_udp_sessions": 7,
+    "firewall_icmp_sessions": 8,
+}
+
+
+def _lines() -> list[str]:
+    return RECORDING.read_text(encoding="utf-8").splitlines()
+
+
+def _sorted(lines: list[str]) -> str:
+    """snmpsim walks a recording in file order: keep it sorted by OID."""
+    return "".join(f"{line}\n" for line in sorted(lines, key=lambda l: tuple(int(x) for x in l.split("|")[0].split("."))))
+
+
+def _old_copy(lines: list[str], delta: int) -> list[str]:
+    out = []
+    for line in lines:
+        if line.startswith(NEW):
+            oid, kind, value = line.split("|")
+            out.append(f"{OLD}{oid.removeprefix(NEW)}|{kind}|{int(value) + delta}")
+    return out
+
+
+def variants() -> dict[str, str]:
+    lines = _lines()
+    new = [l for l in lines if l.startswith(NEW)]
+    rest = [l for l in lines if not l.startswith(NEW)]
+    odd = [l for l in lines if not l.startswith((f"{PERF}2.", f"{PERF}3."))]
+    odd = [l.replace(f"{PERF}6.2|66|27", f"{PERF}6.2|66|250") for l in odd]
+    return {
+        "usg_new": _sorted(lines),
+        "usg_old": _sorted(rest + _old_copy(lines, 0)),
+        "usg_both": _sorted(lines + _old_copy(lines, OLD_DELTA)),
+        "usg_partial": _sorted(rest + [l for l in new if l.startswith(f"{NEW}4.")] + _old_copy(lines, OLD_DELTA)),
+        "usg_none": _sorted([l for l in rest if not l.startswith(PERF)]),
+        "usg_odd": _sorted(odd),
+    }
+
+
+@pytest.fixture(scope="module")
+def usg(tmp_path_factory):
+    if not (VENV_BIN / "snmpsim-command-responder").exists():
+        pytest.skip("snmpsim is not installed (pip install snmpsim)")
+    work = tmp_path_factory.mktemp("usg")
+    data = work / "data"
+    data.mkdir()
+    for name, text in variants().items():
+        (data / f"{name}.snmprec").write_text(text, encoding="utf-8")
+    sim = Snmpsim(data, work, ready_community="usg_new")
+    yield sim
+    sim.stop()
+
+
+def raw(name: str, oid: str) -> int:
+    """The value column of one line of the served recording."""
+    for line in variants()[name].splitlines():
+        key, _, rest = line.partition("|")
+        if key == oid:
+            return int(rest.partition("|")[2])
+    raise AssertionError(f"{oid} not in {name}")
+
+
+def scrape(agent, community: str, profiles: dict, role: str | None = "firewall", modules: str = "system,auto"):
+    labels = {"device": community, **({"role": role} if role else {})}
+    target = SnmpTarget(name=community, host=agent.host, port=agent.port, auth=SnmpAuth(community=community),
+                        labels=labels, timeout=5, retries=1)
+    chosen, auto = resolve_modules(modules.split(","), profiles)
+
+    async def go():
+        client = SnmpClient()
+        try:
+            return await collect(client, target, chosen, deadline=60, catalog=profiles if auto else None)
+        finally:
+            client.close()
+
+    result = run(go())
+    assert result.up, result.error
+    return result
+
+
+def samples(result, name: str) -> list[tuple[dict, float]]:
+    family = result.family(name)
+    if family is None:
+        return []
+    return [({k: v for k, v in labels.items() if k not in ("device", "role")}, value)
+            for labels, value in family.values()]
+
+
+def only(result, name: str) -> float:
+    found = samples(result, name)
+    assert len(found) == 1, (name, found)
+    return found[0][1]
+
+
+def firewall_series(result) -> list[str]:
+    return [f.name for f in result.families if f.name.startswith("firewall_") and f.samples]
+
+
+# --- matching ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, expected", [
+    ("usg_new", {"huawei_usg", "huawei_entity"}),
+    ("usg_old", {"huawei_usg", "huawei_entity"}),
+    ("usg_both", {"huawei_usg", "huawei_entity"}),
+    ("usg_partial", {"huawei_usg", "huawei_entity"}),
+    ("usg_none", {"huawei_entity"}),
+])
+def test_matched_on_either_tree_or_both(usg, profiles, name, expected):
+    async def go():
+        client = SnmpClient()
+        try:
+            target = SnmpTarget(name=name, host=usg.host, port=usg.port, auth=SnmpAuth(community=name),
+                                timeout=5, retries=1)
+            return await identify(await client.session(target), probes(profiles))
+        finally:
+            client.close()
+
+    assert set(matching(profiles, run(go()))) == expected
+
+
+# --- values --------------------------------------------------------------------------------
+
+def test_product_tree_values_each_checked_against_the_recording(usg, profiles):
+    r = scrape(usg, "usg_new", profiles)
+    assert set(r.matched) == {"huawei_usg", "huawei_entity"}
+    for metric, sub in SCALARS.items():
+        assert only(r, metric) == raw("usg_new", f"{NEW}{sub}.0"), metric
+    assert only(r, "firewall_sessions") == 120345 and only(r, "firewall_half_open_sessions") == 350
+    assert r.family("firewall_sessions_created_total").type == "counter"
+    assert r.family("firewall_sessions").type == "gauge"  # Counter64 in the MIB, a current value in fact
+    rows = {(l["slot"], l["cpu"], l["cpu_index"]): v for l, v in samples(r, "firewall_cpu_usage_ratio")}
+    assert rows == {("3", "0", "1"): raw("usg_new", f"{PERF}6.1") / 100, ("3", "1", "2"): 0.27}
+    sessions = {l["cpu"]: v for l, v in samples(r, "firewall_cpu_sessions")}
+    assert sessions == {"0": raw("usg_new", f"{PERF}4.1"), "1": raw("usg_new", f"{PERF}4.2")}
+    assert sum(sessions.values()) == only(r, "firewall_sessions")  # the SPU CPUs add up to the device
+    rates = {l["cpu"]: v for l, v in samples(r, "firewall_cpu_session_setup_rate")}
+    assert sum(rates.values()) == only(r, "firewall_session_setup_rate") == 2150
+    # boards from huawei_entity on the same device: CPU and memory of the MPU, not the chassis
+    assert samples(r, "entity_cpu_usage_ratio") == [({"entity_index": "16842753", "entity": "MPU 1"}, 0.17)]
+    assert samples(r, "entity_memory_usage_ratio") == [({"entity_index": "16842753", "entity": "MPU 1"}, 0.42)]
+    assert r.modules["huawei_usg"] == [] and not r.warnings
+
+
+def test_old_tree_only_is_read_as_the_fallback(usg, profiles):
+    r = scrape(usg, "usg_old", profiles)
+    assert "huawei_usg" in r.matched
+    for metric, sub in SCALARS.items():
+        assert only(r, metric) == raw("usg_old", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0"), metric
+    assert r.modules["huawei_usg"] == []
+
+
+def test_both_trees_give_one_series_each_from_the_product_tree(usg, profiles):
+    r = scrape(usg, "usg_both", profiles)
+    for metric, sub in SCALARS.items():
+        assert only(r, metric) == raw("usg_both", f"{NEW}{sub}.0") != raw("usg_both", f"{OLD}{sub}.0"), metric
+    text = render_text(r.families)
+    assert text.count("\nfirewall_sessions{") == 1
+
+
+def test_fallback_is_per_object(usg, profiles):
+    """The product tree answers only the total: that one from it, every other from the old tree."""
+    r = scrape(usg, "usg_partial", profiles)
+    assert only(r, "firewall_sessions") == raw("usg_partial", f"{NEW}4.0")
+    for metric, sub in SCALARS.items():
+        if sub != 4:
+            assert only(r, metric) == raw("usg_partial", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0") + OLD_DELTA
+
+
+def test_huawei_device_without_either_tree(usg, profiles):
+    """A Huawei sysObjectID alone does not match: no empty firewall families, the rest decoded."""
+    r = scrape(usg, "usg_none", profiles)
+    assert r.matched == ["huawei_entity"] and "huawei_usg" not in r.modules
+    assert firewall_series(r) == []
+    assert samples(r, "entity_cpu_usage_ratio") == [({"entity_index": "16842753", "entity": "MPU 1"}, 0.17)]
+    # as for every role that expects no power or environment data: nothing to report as unmatched
+    assert r.profile_matched is None and r.family("snmp_profile_matched") is None
+    # named explicitly (an inventory's profiles), it reads nothing, fails nothing, invents nothing
+    r = scrape(usg, "usg_none", profiles, modules="system,huawei_usg")
+    assert firewall_series(r) == [] and r.modules["huawei_usg"] == []
+
+
+def test_cpu_rows_without_slot_or_cpu_stay_apart_and_impossible_usage_is_left_out(usg, profiles):
+    r = scrape(usg, "usg_odd", profiles)
+    usage = samples(r, "firewall_cpu_usage_ratio")
+    assert usage == [({"cpu_index": "1", "slot": "", "cpu": ""}, 0.23)]  # 250 % is no reading
+    sessions = samples(r, "firewall_cpu_sessions")
+    assert sorted(l["cpu_index"] for l, _ in sessions) == ["1", "2"]  # two rows, two series
+
+
+# --- exposition ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["usg_new", "usg_old", "usg_both", "usg_partial", "usg_none", "usg_odd"])
+def test_promtool_check_metrics(usg, profiles, name):
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (apt-get install prometheus)")
+    text = render_text(scrape(usg, name, profiles).families)
+    lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+@pytest.mark.parametrize("name", ["usg_new", "usg_old", "usg_both"])
+def test_snmp_exporter_names_read_either_tree_into_one_series(usg, profiles, name):
+    """Both MIBs name the object hwSecStatMonTotalSess: under snmp_exporter's names it is one
+    metric, from the product tree when present, else from the old one; raw values."""
+    r = scrape(usg, name, with_names(profiles, "snmp_exporter"))
+    tree = OLD if name == "usg_old" else NEW
+    assert only(r, "hwSecStatMonTotalSess") == raw(name, f"{tree}4.0")
+    assert only(r, "hwSecStatMonCurSessSpeed") == raw(name, f"{tree}3.0")
+    assert {l["hwSecStatPerfIndex"]: v for l, v in samples(r, "hwSecStatUsage")} == {"1": 23, "2": 27}
+
+
+def test_recording_says_it_is_hand_made():
+    first = _lines()[0]
+    assert first.startswith("1.3.6.1.2.1.1.1.0|4|HAND-MADE FROM THE MIB, NOT A DEVICE")
+    readme = (RECORDING.parent / "README.md").read_text(encoding="utf-8")
+    assert "huawei_usg_from_mib.snmprec" in readme and "HAND-MADE FROM THE MIB, NOT A DEVICE" in readme
+
+
+def test_variants_are_derived_not_copied():
+    """Every variant line is a recording line, or one moved to the old tree (values + delta)."""
+    source = set(_lines())
+    for name, text in variants().items():
+        for line in text.splitlines():
+            if line.startswith(OLD):
+                oid, kind, value = line.split("|")
+                assert kind == "70" and f"{NEW}{oid.removeprefix(OLD)}|70|{int(value) - OLD_DELTA}" in source \
+                    or f"{NEW}{oid.removeprefix(OLD)}|70|{value}" in source
+            elif name != "usg_odd" or "|66|250" not in line:
+                assert line in source, (name, line)
