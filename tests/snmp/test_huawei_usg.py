@@ -10,7 +10,8 @@ with the raw `OID|TYPE|VALUE` line served:
 - `usg_both`:    both trees, the old one with other values (which one wins?);
 - `usg_partial`: the product tree answers only hwSecStatMonTotalSess, the old tree all;
 - `usg_none`:    a Huawei device with neither tree (a switch's board health only);
-- `usg_odd`:     per-CPU rows without slot/CPU columns and a usage of 250 %.
+- `usg_odd`:     per-CPU rows without slot/CPU columns and a usage of 250 %;
+- `usg_flood`:   90,000 of 150,000 sessions half-open (a SYN flood), for the alert rule.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from netops.snmp.session import SnmpClient
 from netops.snmp.target import SnmpAuth, SnmpTarget
 from tests.snmp.agents import VENV_BIN, Snmpsim
 from tests.snmp.conftest import ROOT, run
+from tests.snmp.test_device_families import _promtool_rules, _series
 
 RECORDING = ROOT / "tests" / "data" / "snmp-recordings" / "huawei_usg_from_mib.snmprec"
 NEW = "1.3.6.1.4.1.2011.6.122.15.1.2.1."  # hwSecStatMonitorGlobalSessFlow, product MIB
 OLD = "1.3.6.1.4.1.2011.5.25.11.1.2.1."  # the same objects, HUAWEI-SECSTAT-MIB
 PERF = "1.3.6.1.4.1.2011.6.122.15.2.1."  # hwSecStatPerfAndPhyEntry
 OLD_DELTA = 7  # the old tree's values in usg_both / usg_partial differ by this much
+FLOOD = {f"{NEW}4.0|70|120345": f"{NEW}4.0|70|150000", f"{NEW}5.0|70|350": f"{NEW}5.0|70|90000"}
 
 # metric -> sub-identifier under hwSecStatMonitorGlobalSessFlow
 SCALARS = {
@@ -79,6 +82,7 @@ def variants() -> dict[str, str]:
         "usg_partial": _sorted(rest + [l for l in new if l.startswith(f"{NEW}4.")] + _old_copy(lines, OLD_DELTA)),
         "usg_none": _sorted([l for l in rest if not l.startswith(PERF)]),
         "usg_odd": _sorted(odd),
+        "usg_flood": _sorted([FLOOD.get(l, l) for l in lines]),
     }
 
 
@@ -234,7 +238,7 @@ def test_cpu_rows_without_slot_or_cpu_stay_apart_and_impossible_usage_is_left_ou
 
 # --- exposition ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["usg_new", "usg_old", "usg_both", "usg_partial", "usg_none", "usg_odd"])
+@pytest.mark.parametrize("name", ["usg_new", "usg_old", "usg_both", "usg_partial", "usg_none", "usg_odd", "usg_flood"])
 def test_promtool_check_metrics(usg, profiles, name):
     promtool = shutil.which("promtool")
     if promtool is None:
@@ -242,6 +246,27 @@ def test_promtool_check_metrics(usg, profiles, name):
     text = render_text(scrape(usg, name, profiles).families)
     lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+# --- the alert rules on what the profile exports --------------------------------------------
+
+def test_healthy_session_table_raises_no_firewall_alert(usg, profiles, tmp_path):
+    _promtool_rules(tmp_path, "firewall.yml", _series(scrape(usg, "usg_new", profiles)),
+                    {"FirewallHalfOpenSessionsHigh": [], "FirewallForwardingCpuHigh": []})
+
+
+def test_syn_flood_fires_on_the_scraped_series(usg, profiles, tmp_path):
+    """The rule matches firewall_half_open_sessions to firewall_sessions one-to-one: the labels
+    the profile gives both (device, role, site) must agree, or it could never fire."""
+    r = scrape(usg, "usg_flood", profiles)
+    assert only(r, "firewall_half_open_sessions") == raw("usg_flood", f"{NEW}5.0") == 90000
+    _promtool_rules(tmp_path, "firewall.yml", _series(r), {"FirewallHalfOpenSessionsHigh": [{
+        "exp_labels": {"severity": "warning", "device": "usg_flood", "role": "firewall", "site": "admin-centre"},
+        "exp_annotations": {
+            "summary": "usg_flood: 90000 half-open sessions",
+            "description": "More than half of the sessions of usg_flood are half-open (incomplete): a SYN flood, "
+                           "or a server behind it that no longer answers. New connections may be refused when the "
+                           "session table fills."}}]})
 
 
 @pytest.mark.parametrize("name", ["usg_new", "usg_old", "usg_both"])
@@ -271,5 +296,5 @@ def test_variants_are_derived_not_copied():
                 oid, kind, value = line.split("|")
                 assert kind == "70" and f"{NEW}{oid.removeprefix(OLD)}|70|{int(value) - OLD_DELTA}" in source \
                     or f"{NEW}{oid.removeprefix(OLD)}|70|{value}" in source
-            elif name != "usg_odd" or "|66|250" not in line:
+            elif not (name == "usg_odd" and "|66|250" in line or name == "usg_flood" and line in FLOOD.values()):
                 assert line in source, (name, line)
