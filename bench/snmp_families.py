@@ -64,6 +64,7 @@ LOCAL_MODULES = {
     "liebert_mph": ("liebert_pdu", "liebert_pdu"),
     "hwg-ste2": ("hwg_ste2", "hwg_ste2"),
     "liebert_pex": ("liebert_cooling", "liebert_cooling"),
+    "huawei_usg_from_mib": ("huawei_usg", "huawei_usg"),  # HAND-MADE FROM THE MIB, NOT A DEVICE
 }
 
 
