@@ -111,10 +111,11 @@ def _merge(first: FetchResult, second: FetchResult) -> FetchResult:
     return first
 
 
-def _module_health(profiles: Sequence[Profile], failed: Mapping[ber.Oid, str]) -> dict[str, list[str]]:
+def _module_health(profiles: Sequence[Profile], failed: Mapping[ber.Oid, str], data: Fetched) -> dict[str, list[str]]:
+    """Objects each profile lost: refused, and not made good by a fallback the agent answered."""
     out: dict[str, list[str]] = {}
     for profile in profiles:
-        oids = metrics.profile_oids(profile)
+        oids = metrics.profile_oids(profile) - metrics.served_by_fallback(profile, data)
         out[profile.name] = sorted(ber.format_oid(o) for o in failed if o in oids)
     return out
 
@@ -178,7 +179,7 @@ async def collect(
         result.up = True
         result.requests, result.varbinds, result.warnings = fetched.requests, fetched.varbinds, fetched.warnings
         result.families = metrics.families(profiles, fetched.data, labels)
-        result.modules = _module_health(profiles, fetched.failed)
+        result.modules = _module_health(profiles, fetched.failed, fetched.data)
         for name, failed in result.modules.items():
             if failed:
                 result.warnings.append(f"module {name}: agent refused {', '.join(failed)}; left out")

@@ -77,6 +77,21 @@ def fallback_plan(profiles: Iterable[Profile], data: Fetched) -> FetchPlan:
     return FetchPlan(tuple(dict.fromkeys(scalars)), tuple(dict.fromkeys(columns)))
 
 
+def served_by_fallback(profile: Profile, data: Fetched) -> set[ber.Oid]:
+    """Objects of the profile that gave nothing but whose fallback did (ifHCInOctets refused,
+    ifInOctets read; Huawei's product security tree refused, the old one read): not lost."""
+    out: set[ber.Oid] = set()
+    for table in profile.tables:
+        for metric in table.metrics:
+            if metric.fallback and not data.get(metric.oid) and data.get(metric.fallback[0].oid):
+                out.add(metric.oid)
+        for label in table.labels:
+            if label.fallback is not None and label.oid is not None and not data.get(label.oid) \
+                    and data.get(label.fallback):
+                out.add(label.oid)
+    return out
+
+
 # --- rendering values -------------------------------------------------------------------
 
 

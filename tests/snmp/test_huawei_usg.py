@@ -11,7 +11,8 @@ with the raw `OID|TYPE|VALUE` line served:
 - `usg_partial`: the product tree answers only hwSecStatMonTotalSess, the old tree all;
 - `usg_none`:    a Huawei device with neither tree (a switch's board health only);
 - `usg_odd`:     per-CPU rows without slot/CPU columns and a usage of 250 %;
-- `usg_flood`:   90,000 of 150,000 sessions half-open (a SYN flood), for the alert rule.
+- `usg_flood`:   90,000 of 150,000 sessions half-open (a SYN flood), for the alert rule;
+- `usg_refused`: the old tree only, and every product-tree object refused (genError).
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ def variants() -> dict[str, str]:
         "usg_none": _sorted([l for l in rest if not l.startswith(PERF)]),
         "usg_odd": _sorted(odd),
         "usg_flood": _sorted([FLOOD.get(l, l) for l in lines]),
+        "usg_refused": _sorted(rest + _old_copy(lines, 0) + [f"{l.split('|')[0]}|70:error|op=any,status=genError"
+                                                            for l in new]),
     }
 
 
@@ -215,6 +218,16 @@ def test_fallback_is_per_object(usg, profiles):
             assert only(r, metric) == raw("usg_partial", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0") + OLD_DELTA
 
 
+def test_refused_product_tree_is_made_good_by_the_old_one(usg, profiles):
+    """An agent answering genError for every product-tree object: the old tree's values, and the
+    module is complete (nothing was left out), without a "refused; left out" warning."""
+    r = scrape(usg, "usg_refused", profiles)
+    for metric, sub in SCALARS.items():
+        assert only(r, metric) == raw("usg_refused", f"{OLD}{sub}.0"), metric
+    assert r.modules["huawei_usg"] == [] and not r.warnings
+    assert samples(r, "snmp_scrape_module_up") and all(v == 1 for _, v in samples(r, "snmp_scrape_module_up"))
+
+
 def test_huawei_device_without_either_tree(usg, profiles):
     """A Huawei sysObjectID alone does not match: no empty firewall families, the rest decoded."""
     r = scrape(usg, "usg_none", profiles)
@@ -296,5 +309,6 @@ def test_variants_are_derived_not_copied():
                 oid, kind, value = line.split("|")
                 assert kind == "70" and f"{NEW}{oid.removeprefix(OLD)}|70|{int(value) - OLD_DELTA}" in source \
                     or f"{NEW}{oid.removeprefix(OLD)}|70|{value}" in source
-            elif not (name == "usg_odd" and "|66|250" in line or name == "usg_flood" and line in FLOOD.values()):
+            elif not (name == "usg_odd" and "|66|250" in line or name == "usg_flood" and line in FLOOD.values()
+                      or name == "usg_refused" and ":error|" in line):
                 assert line in source, (name, line)
