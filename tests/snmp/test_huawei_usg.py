@@ -22,7 +22,6 @@ import subprocess
 
 import pytest
 
-from netops.snmp.collector import collect, resolve_modules
 from netops.snmp.discovery import identify, matching, probes
 from netops.snmp.exporter_names import with_names
 from netops.snmp.families import render_text
@@ -30,7 +29,8 @@ from netops.snmp.session import SnmpClient
 from netops.snmp.target import SnmpAuth, SnmpTarget
 from tests.snmp.agents import VENV_BIN, Snmpsim
 from tests.snmp.conftest import ROOT, run
-from tests.snmp.test_device_families import _promtool_rules, _series
+from tests.snmp.test_device_families import _promtool_rules, _series, one, values as samples
+from tests.snmp.test_device_families import scrape as families_scrape
 
 RECORDING = ROOT / "tests" / "data" / "snmp-recordings" / "huawei_usg_from_mib.snmprec"
 NEW = "1.3.6.1.4.1.2011.6.122.15.1.2.1."  # hwSecStatMonitorGlobalSessFlow, product MIB
@@ -112,36 +112,9 @@ def raw(name: str, oid: str) -> int:
     raise AssertionError(f"{oid} not in {name}")
 
 
-def scrape(agent, community: str, profiles: dict, role: str | None = "firewall", modules: str = "system,auto"):
-    labels = {"device": community, **({"role": role} if role else {})}
-    target = SnmpTarget(name=community, host=agent.host, port=agent.port, auth=SnmpAuth(community=community),
-                        labels=labels, timeout=5, retries=1)
-    chosen, auto = resolve_modules(modules.split(","), profiles)
-
-    async def go():
-        client = SnmpClient()
-        try:
-            return await collect(client, target, chosen, deadline=60, catalog=profiles if auto else None)
-        finally:
-            client.close()
-
-    result = run(go())
-    assert result.up, result.error
-    return result
-
-
-def samples(result, name: str) -> list[tuple[dict, float]]:
-    family = result.family(name)
-    if family is None:
-        return []
-    return [({k: v for k, v in labels.items() if k not in ("device", "role")}, value)
-            for labels, value in family.values()]
-
-
-def only(result, name: str) -> float:
-    found = samples(result, name)
-    assert len(found) == 1, (name, found)
-    return found[0][1]
+def scrape(agent, community: str, profiles: dict, modules: str = "system,auto"):
+    """A scrape as the exporter makes it (module auto), of a device whose role is firewall."""
+    return families_scrape(agent, community, profiles, modules=modules, role="firewall")
 
 
 def firewall_series(result) -> list[str]:
@@ -176,17 +149,17 @@ def test_product_tree_values_each_checked_against_the_recording(usg, profiles):
     r = scrape(usg, "usg_new", profiles)
     assert set(r.matched) == {"huawei_usg", "huawei_entity"}
     for metric, sub in SCALARS.items():
-        assert only(r, metric) == raw("usg_new", f"{NEW}{sub}.0"), metric
-    assert only(r, "firewall_sessions") == 120345 and only(r, "firewall_half_open_sessions") == 350
+        assert one(r, metric) == raw("usg_new", f"{NEW}{sub}.0"), metric
+    assert one(r, "firewall_sessions") == 120345 and one(r, "firewall_half_open_sessions") == 350
     assert r.family("firewall_sessions_created_total").type == "counter"
     assert r.family("firewall_sessions").type == "gauge"  # Counter64 in the MIB, a current value in fact
     rows = {(l["slot"], l["cpu"], l["cpu_index"]): v for l, v in samples(r, "firewall_cpu_usage_ratio")}
     assert rows == {("3", "0", "1"): raw("usg_new", f"{PERF}6.1") / 100, ("3", "1", "2"): 0.27}
     sessions = {l["cpu"]: v for l, v in samples(r, "firewall_cpu_sessions")}
     assert sessions == {"0": raw("usg_new", f"{PERF}4.1"), "1": raw("usg_new", f"{PERF}4.2")}
-    assert sum(sessions.values()) == only(r, "firewall_sessions")  # the SPU CPUs add up to the device
+    assert sum(sessions.values()) == one(r, "firewall_sessions")  # the SPU CPUs add up to the device
     rates = {l["cpu"]: v for l, v in samples(r, "firewall_cpu_session_setup_rate")}
-    assert sum(rates.values()) == only(r, "firewall_session_setup_rate") == 2150
+    assert sum(rates.values()) == one(r, "firewall_session_setup_rate") == 2150
     # boards from huawei_entity on the same device: CPU and memory of the MPU, not the chassis
     assert samples(r, "entity_cpu_usage_ratio") == [({"entity_index": "16842753", "entity": "MPU 1"}, 0.17)]
     assert samples(r, "entity_memory_usage_ratio") == [({"entity_index": "16842753", "entity": "MPU 1"}, 0.42)]
@@ -197,14 +170,14 @@ def test_old_tree_only_is_read_as_the_fallback(usg, profiles):
     r = scrape(usg, "usg_old", profiles)
     assert "huawei_usg" in r.matched
     for metric, sub in SCALARS.items():
-        assert only(r, metric) == raw("usg_old", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0"), metric
+        assert one(r, metric) == raw("usg_old", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0"), metric
     assert r.modules["huawei_usg"] == []
 
 
 def test_both_trees_give_one_series_each_from_the_product_tree(usg, profiles):
     r = scrape(usg, "usg_both", profiles)
     for metric, sub in SCALARS.items():
-        assert only(r, metric) == raw("usg_both", f"{NEW}{sub}.0") != raw("usg_both", f"{OLD}{sub}.0"), metric
+        assert one(r, metric) == raw("usg_both", f"{NEW}{sub}.0") != raw("usg_both", f"{OLD}{sub}.0"), metric
     text = render_text(r.families)
     assert text.count("\nfirewall_sessions{") == 1
 
@@ -212,10 +185,10 @@ def test_both_trees_give_one_series_each_from_the_product_tree(usg, profiles):
 def test_fallback_is_per_object(usg, profiles):
     """The product tree answers only the total: that one from it, every other from the old tree."""
     r = scrape(usg, "usg_partial", profiles)
-    assert only(r, "firewall_sessions") == raw("usg_partial", f"{NEW}4.0")
+    assert one(r, "firewall_sessions") == raw("usg_partial", f"{NEW}4.0")
     for metric, sub in SCALARS.items():
         if sub != 4:
-            assert only(r, metric) == raw("usg_partial", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0") + OLD_DELTA
+            assert one(r, metric) == raw("usg_partial", f"{OLD}{sub}.0") == raw("usg_new", f"{NEW}{sub}.0") + OLD_DELTA
 
 
 def test_refused_product_tree_is_made_good_by_the_old_one(usg, profiles):
@@ -223,7 +196,7 @@ def test_refused_product_tree_is_made_good_by_the_old_one(usg, profiles):
     module is complete (nothing was left out), without a "refused; left out" warning."""
     r = scrape(usg, "usg_refused", profiles)
     for metric, sub in SCALARS.items():
-        assert only(r, metric) == raw("usg_refused", f"{OLD}{sub}.0"), metric
+        assert one(r, metric) == raw("usg_refused", f"{OLD}{sub}.0"), metric
     assert r.modules["huawei_usg"] == [] and not r.warnings
     assert samples(r, "snmp_scrape_module_up") and all(v == 1 for _, v in samples(r, "snmp_scrape_module_up"))
 
@@ -272,7 +245,7 @@ def test_syn_flood_fires_on_the_scraped_series(usg, profiles, tmp_path):
     """The rule matches firewall_half_open_sessions to firewall_sessions one-to-one: the labels
     the profile gives both (device, role, site) must agree, or it could never fire."""
     r = scrape(usg, "usg_flood", profiles)
-    assert only(r, "firewall_half_open_sessions") == raw("usg_flood", f"{NEW}5.0") == 90000
+    assert one(r, "firewall_half_open_sessions") == raw("usg_flood", f"{NEW}5.0") == 90000
     _promtool_rules(tmp_path, "firewall.yml", _series(r), {"FirewallHalfOpenSessionsHigh": [{
         "exp_labels": {"severity": "warning", "device": "usg_flood", "role": "firewall", "site": "admin-centre"},
         "exp_annotations": {
@@ -288,8 +261,8 @@ def test_snmp_exporter_names_read_either_tree_into_one_series(usg, profiles, nam
     metric, from the product tree when present, else from the old one; raw values."""
     r = scrape(usg, name, with_names(profiles, "snmp_exporter"))
     tree = OLD if name == "usg_old" else NEW
-    assert only(r, "hwSecStatMonTotalSess") == raw(name, f"{tree}4.0")
-    assert only(r, "hwSecStatMonCurSessSpeed") == raw(name, f"{tree}3.0")
+    assert one(r, "hwSecStatMonTotalSess") == raw(name, f"{tree}4.0")
+    assert one(r, "hwSecStatMonCurSessSpeed") == raw(name, f"{tree}3.0")
     assert {l["hwSecStatPerfIndex"]: v for l, v in samples(r, "hwSecStatUsage")} == {"1": 23, "2": 27}
 
 
