@@ -3,7 +3,7 @@
 Every device of the lab gets a recording built from what the inventory says it is: the
 system group, one IF-MIB row per interface (oper up where a cable is declared and the far
 end is up), LLDP remote entries matching the declared cables, entity CPU/memory/temperature
-for Huawei and H3C, HOST-RESOURCES for servers, RFC 1628 UPS-MIB values for UPS/EPS and an
+for Huawei and H3C, a Huawei firewall's session table, HOST-RESOURCES for servers, RFC 1628 UPS-MIB values for UPS/EPS and an
 AKCP sensorProbe sensor table for the room monitor. A *state* per device (UPS on battery,
 room hot, village down, ...) changes the values so alerts can be seen firing.
 
@@ -55,6 +55,7 @@ IFX_ENTRY = "1.3.6.1.2.1.31.1.1.1"
 ENT_PHYSICAL = "1.3.6.1.2.1.47.1.1.1.1"
 HW_ENTITY_STATE = "1.3.6.1.4.1.2011.5.25.31.1.1.1.1"  # HUAWEI-ENTITY-EXTENT-MIB hwEntityStateEntry
 H3C_ENTITY_STATE = "1.3.6.1.4.1.25506.2.6.1.1.1.1"  # HH3C-ENTITY-EXT-MIB hh3cEntityExtStateEntry
+HW_SEC_STAT_SESS = "1.3.6.1.4.1.2011.6.122.15.1.2.1"  # HUAWEI-SECURITY-STAT-MIB hwSecStatMonitorGlobalSessFlow
 HR_STORAGE = "1.3.6.1.2.1.25.2.3.1"
 HR_DEVICE = "1.3.6.1.2.1.25.3.2.1"
 HR_PROCESSOR_LOAD = "1.3.6.1.2.1.25.3.3.1.2"
@@ -393,6 +394,18 @@ def entity_rows(device: Device, net: LabNetwork) -> list[Varbind]:
     return out
 
 
+def firewall_rows(device: Device, net: LabNetwork) -> list[Varbind]:
+    """A Huawei USG's session table (hwSecStatMonitorGlobalSessFlow scalars, Counter64)."""
+    if device.role is not Role.firewall or device.platform is not Platform.huawei_vrp:
+        return []
+    total = 20_000 + _seed("sessions", device.name) % 60_000
+    rate = 300 + _seed("setup", device.name) % 900
+    tcp, udp = total * 80 // 100, total * 18 // 100
+    values = {1: rate * 86_400 * (1 + _seed("days", device.name) % 200), 2: rate * 5, 3: rate, 4: total,
+              5: total // 200, 6: tcp, 7: udp, 8: total // 100}
+    return [Varbind(f"{HW_SEC_STAT_SESS}.{sub}.0", "70", str(value)) for sub, value in values.items()]
+
+
 def host_resources_rows(device: Device, net: LabNetwork) -> list[Varbind]:
     if device.platform not in (Platform.linux, Platform.frr):
         return []
@@ -585,7 +598,8 @@ def sensor_rows(device: Device, net: LabNetwork) -> list[Varbind]:
     return out
 
 
-GROUPS = (system_group, interface_rows, lldp_rows, entity_rows, host_resources_rows, ups_rows, sensor_rows)
+GROUPS = (system_group, interface_rows, lldp_rows, entity_rows, firewall_rows, host_resources_rows, ups_rows,
+          sensor_rows)
 
 
 def _oid_key(oid: str) -> tuple[int, ...]:

@@ -121,3 +121,20 @@ def test_states_per_role(inv):
     assert "on_battery" in states_for(inv.devices["ups-1"])
     assert "leak" in states_for(inv.devices["env-1"])
     assert states_for(inv.devices["wangtai-v001"]) == ("normal", "down", "up")
+
+
+def test_the_huawei_firewall_serves_its_session_table(inv):
+    """fw-1 (huawei_vrp, role firewall) answers HUAWEI-SECURITY-STAT-MIB, so module auto
+    matches huawei_usg on it; a Huawei switch does not."""
+    from netops.snmp.discovery import Identity, matching
+    from netops.snmp.profile import load_profiles
+
+    fw = values(inv, "fw-1")
+    sess = {int(oid.split(".")[-2]): int(v) for oid, (tag, v) in fw.items()
+            if oid.startswith("1.3.6.1.4.1.2011.6.122.15.1.2.1.") and tag == "70"}
+    assert sorted(sess) == list(range(1, 9))
+    assert sess[6] + sess[7] + sess[8] <= sess[4] and sess[5] < sess[4] and sess[2] >= sess[3]
+    profiles = load_profiles(ROOT / "monitors" / "profiles")
+    oid = tuple(int(p) for p in fw["1.3.6.1.2.1.1.2.0"][1].split("."))
+    assert "huawei_usg" in matching(profiles, Identity(oid, frozenset({(1, 3, 6, 1, 4, 1, 2011, 6, 122, 15, 1, 2, 1)})))
+    assert not [o for o in values(inv, "ex-core-1") if o.startswith("1.3.6.1.4.1.2011.6.122.")]
