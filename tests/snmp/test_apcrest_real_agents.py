@@ -98,3 +98,31 @@ def test_galaxy_upsphase_additions_through_the_agent(agent, profiles):
         assert one(r, "ups_output_power_factor", line=line) == num(GALAXY, f"{ph}.19.1.{line}") / 100
     assert one(r, "ups_output_frequency_hertz") == num(GALAXY, "1.3.6.1.4.1.318.1.1.1.9.3.2.1.4.1") / 10 == 50.0
     assert values(r, "ups_output_voltage_phase_to_phase_volts") == []
+
+
+def test_galaxy_frequencies_raise_no_alert_and_an_off_frequency_output_does(agent, profiles, tmp_path):
+    """The recorded 50.0 Hz (upsPhase tenths) is in range; the same unit with its output at
+    48.5 Hz and its input at 52 Hz warns, once per feed."""
+    r = scrape(agent, GALAXY, profiles, role="ups")
+    recorded = _series(r)
+    off = []
+    for s in _series(r, rename={GALAXY: "galaxy-off"}):
+        if s["series"].startswith("ups_output_frequency_hertz{"):
+            s = {**s, "values": "48.5x20"}
+        elif s["series"].startswith("ups_input_frequency_hertz{"):
+            s = {**s, "values": "52x20"}
+        off.append(s)
+    labels = {"severity": "warning", "device": "galaxy-off", "site": "admin-centre", "role": "ups"}
+    _promtool_rules(tmp_path, "power.yml", recorded + off, {
+        "UpsOutputFrequencyOutOfRange": [{
+            "exp_labels": labels,
+            "exp_annotations": {"summary": "galaxy-off output frequency is 48.5 Hz",
+                                "description": "The output frequency of galaxy-off has been more than 1 Hz from its nominal "
+                                               "50/60 Hz for a minute: the inverter is not regulating."}}],
+        "UpsInputFrequencyOutOfRange": [{
+            "exp_labels": {**labels, "line": "1", "feed": "input"},
+            "exp_annotations": {"summary": "galaxy-off input frequency is 52 Hz",
+                                "description": "The input frequency of galaxy-off has been more than 1 Hz from 50/60 Hz for "
+                                               "5 minutes: the UPS cannot synchronise to it, and a transfer to bypass would "
+                                               "interrupt the load."}}],
+    })
