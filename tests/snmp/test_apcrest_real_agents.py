@@ -7,8 +7,6 @@ its set point does.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.snmp.agents import VENV_BIN, Snmpsim
@@ -22,12 +20,8 @@ ENV = "1.3.6.1.4.1.476.1.42.3.4"
 def agent(tmp_path_factory):
     if not (VENV_BIN / "snmpsim-command-responder").exists():
         pytest.skip("snmpsim is not installed (pip install snmpsim)")
-    work = tmp_path_factory.mktemp("apcrest")
-    data = work / "data"
-    data.mkdir()
-    for name in (PEX, GALAXY):
-        shutil.copy(LOCAL / f"{name}.snmprec", data / f"{name}.snmprec")
-    sim = Snmpsim(data, work, ready_community=PEX, ready_seconds=120)
+    recordings = [LOCAL / f"{name}.snmprec" for name in (PEX, GALAXY)]
+    sim = Snmpsim.serving(recordings, tmp_path_factory.mktemp("apcrest"), ready_community=PEX, ready_seconds=120)
     yield sim
     sim.stop()
 
