@@ -31,8 +31,9 @@ def table_oids(table: TableSpec) -> tuple[list[ber.Oid], list[ber.Oid]]:
             target.append(metric.scale_by)
         target.extend(e.oid for e in metric.exponent_by)
     target.extend(label.oid for label in table.labels if label.oid is not None)
-    target.extend(f.oid for f in table.filters if not f.scalar)
+    target.extend(f.oid for f in table.filters if not f.scalar and f.row is None)
     scalars.extend(f.oid for f in table.filters if f.scalar)
+    columns.extend(f.oid for f in table.filters if f.row is not None)
     if table.rows_limit is not None:
         scalars.append(table.rows_limit.oid)
     return scalars, columns
@@ -245,6 +246,8 @@ def _row_labels(table: TableSpec, data: Fetched, index: ber.Oid, pieces: list[be
     for flt in table.filters:
         if flt.scalar:
             key = SCALAR_ROW
+        elif flt.row is not None:
+            key = flt.row
         else:
             key = _key(flt.key, names, pieces or [], index) if pieces is not None else index
         column = data.get(flt.oid)

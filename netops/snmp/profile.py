@@ -147,12 +147,15 @@ class FilterSpec(_Model):
     A row whose cell is missing is dropped (fail closed), unless the agent has no such
     column at all and `when_absent: keep` says the filter then does not apply (some Comware
     releases return no entPhysicalClass). `scalar: true` tests one scalar for every row
-    (a NetBotz 200 gives all its temperatures in the unit memSensorsStatusSysTempUnits.0 names).
+    (a NetBotz 200 gives all its temperatures in the unit memSensorsStatusSysTempUnits.0 names);
+    `row` tests one fixed row of a column for every row (an APC scalar left out when the
+    first output's upsPhase column gives the same quantity more precisely).
     """
 
     oid: OidField
     key: list[str] | None = None
     scalar: bool = False
+    row: OidField | None = None
     when_absent: Literal["drop", "keep"] = "drop"
     in_: list[int | str] | None = Field(None, alias="in")
     not_in: list[int | str] | None = None
@@ -163,6 +166,8 @@ class FilterSpec(_Model):
             raise ValueError("a filter needs exactly one of 'in' or 'not_in'")
         if self.scalar and self.key is not None:
             raise ValueError("a scalar filter has no 'key'")
+        if self.row is not None and (self.scalar or self.key is not None):
+            raise ValueError("a filter on a fixed 'row' has no 'key' and is not 'scalar'")
         return self
 
 

@@ -134,6 +134,15 @@ class Snmpsim:
             self.process.stop()
             raise RuntimeError("snmpsim did not start: " + self.process.log_text()[-2000:])
 
+    @classmethod
+    def serving(cls, recordings: list[Path], workdir: Path, **options) -> "Snmpsim":
+        """snmpsim serving copies of these recordings (each under its stem as community)."""
+        data = workdir / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        for path in recordings:
+            shutil.copy(path, data / path.name)
+        return cls(data, workdir, **options)
+
     def stop(self) -> None:
         self.process.stop()
 

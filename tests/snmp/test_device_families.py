@@ -675,13 +675,14 @@ def _series(result, rename: dict[str, str] | None = None) -> list[dict]:
     return out
 
 
-def _promtool_rules(tmp_path, rule_file: str, series: list[dict], alerts: dict[str, list[dict]]) -> None:
+def _promtool_rules(tmp_path, rule_file: str, series: list[dict], alerts: dict[str, list[dict]],
+                    eval_time: str = "8m") -> None:
     promtool = shutil.which("promtool")
     if promtool is None:
         pytest.skip("promtool is not installed (apt-get install prometheus)")
     test = {"rule_files": [str(ROOT / "monitors" / "rules" / rule_file)], "evaluation_interval": "30s",
             "tests": [{"interval": "30s", "input_series": series,
-                       "alert_rule_test": [{"eval_time": "8m", "alertname": name, "exp_alerts": exp}
+                       "alert_rule_test": [{"eval_time": eval_time, "alertname": name, "exp_alerts": exp}
                                            for name, exp in alerts.items()]}]}
     path = tmp_path / "test.yml"
     path.write_text(yaml.safe_dump(test, sort_keys=False), encoding="utf-8")
