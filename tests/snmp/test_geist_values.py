@@ -229,3 +229,18 @@ def test_promtool_check_metrics(geist, profiles, name):
     lint = subprocess.run([promtool, "check", "metrics"], input=render_text(r.families), capture_output=True,
                           text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+@pytest.mark.parametrize("name", [*RECORDINGS, "geist-fw320-fahrenheit", "geist-fw320-probes"])
+def test_under_snmp_exporter_names(geist, profiles, name):
+    """--metric-names snmp_exporter: the MIB objects with raw values, no family twice."""
+    from netops.snmp.exporter_names import with_names
+
+    r = _scrape(geist, name, with_names(profiles, "snmp_exporter"))
+    produced = {f.name: f for f in r.families if f.samples and not f.name.startswith("snmp_")}
+    assert {"internalTemp", "internalHumidity", "internalAvail"} <= set(produced)
+    series = [(f.name, tuple(sorted(labels.items()))) for f in produced.values() for labels, _ in f.values()]
+    assert len(series) == len(set(series))
+    cols = LAYOUT.get(name, MIB_ORDER if "320" in name else FW300)
+    internal = [v for labels, v in produced["internalTemp"].values() if labels["probe"] == "internal"]
+    assert internal == [raw(geist, name, f"{INTERNAL}.{cols['temp']}.1")]  # the temperature column, raw
