@@ -83,19 +83,24 @@ def cells(text: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def serve(tmp_path_factory, recordings, edits):
+    """snmpsim serving recordings unchanged plus their edits: (agent, {community: text})."""
+    if not (VENV_BIN / "snmpsim-command-responder").exists():
+        pytest.skip("snmpsim is not installed (pip install snmpsim)")
+    work = tmp_path_factory.mktemp("edited")
+    data = work / "data"
+    data.mkdir()
+    texts = {name: (LOCAL / f"{name}.snmprec").read_text(encoding="utf-8") for name in recordings}
+    texts.update({name: edited(base, changes) for name, (base, changes) in edits.items()})
+    for name, text in texts.items():
+        (data / f"{name}.snmprec").write_text(text, encoding="utf-8")
+    return Snmpsim(data, work, ready_community=recordings[0], ready_seconds=120), texts
+
+
 @pytest.fixture(scope="module")
 def geist(tmp_path_factory):
     """(agent, {community: recording text}) for the three recordings and their edits."""
-    if not (VENV_BIN / "snmpsim-command-responder").exists():
-        pytest.skip("snmpsim is not installed (pip install snmpsim)")
-    work = tmp_path_factory.mktemp("geist")
-    data = work / "data"
-    data.mkdir()
-    texts = {name: (LOCAL / f"{name}.snmprec").read_text(encoding="utf-8") for name in RECORDINGS}
-    texts.update({name: edited(base, edits) for name, (base, edits) in EDITS.items()})
-    for name, text in texts.items():
-        (data / f"{name}.snmprec").write_text(text, encoding="utf-8")
-    sim = Snmpsim(data, work, ready_community=RECORDINGS[0], ready_seconds=120)
+    sim, texts = serve(tmp_path_factory, RECORDINGS, EDITS)
     yield sim, texts
     sim.stop()
 
