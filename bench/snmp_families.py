@@ -64,6 +64,8 @@ LOCAL_MODULES = {
     "liebert_mph": ("liebert_pdu", "liebert_pdu"),
     "hwg-ste2": ("hwg_ste2", "hwg_ste2"),
     "liebert_pex": ("liebert_cooling", "liebert_cooling"),
+    "geist-watchdog_fw320": ("geist_watchdog", "geist_watchdog"),
+    "hwg-ste_values": ("hwg_ste", "hwg_ste"),
 }
 
 
