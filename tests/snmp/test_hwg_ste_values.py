@@ -94,3 +94,16 @@ def test_promtool_check_metrics(ste, profiles, name):
     lint = subprocess.run([promtool, "check", "metrics"], input=render_text(_scrape(ste, name, profiles).families),
                           capture_output=True, text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_under_snmp_exporter_names(ste, profiles):
+    """--metric-names snmp_exporter: raw sensValue per sensor, each series once."""
+    from netops.snmp.exporter_names import with_names
+
+    r = _scrape(ste, REC, with_names(profiles, "snmp_exporter"))
+    family = r.family("sensValue")
+    assert family is not None
+    got = {labels["sensor_index"]: v for labels, v in family.values()}
+    assert got == {"1": raw(ste, REC, f"{SENS}.5.1"), "2": raw(ste, REC, f"{SENS}.5.2")}
+    series = [(f.name, tuple(sorted(labels.items()))) for f in r.families for labels, _ in f.values()]
+    assert len(series) == len(set(series))
