@@ -31,13 +31,19 @@ FW300 = {"name": 3, "avail": 5, "temp": 6, "humidity": 7, "dew": 8}
 LAYOUT = {"geist-watchdog_fw154": MIB_ORDER, "geist-watchdog_fw320": MIB_ORDER, "geist-watchdog_fw300": FW300}
 
 # Synthetic remote probes in the MIB's column order (GEIST-V4-MIB tempSensorTable 5.1.4,
-# airFlowSensorTable 5.1.5, thdSensorTable 5.1.9): no public walk holds any.
+# airFlowSensorTable 5.1.5, t3hdSensorTable 5.1.8, thdSensorTable 5.1.9): no public walk holds any.
 PROBES = {
     f"{GEIST}.4.1.3.2": "4|Rack 12 inlet", f"{GEIST}.4.1.4.2": "66|1", f"{GEIST}.4.1.5.2": "2|221",
     f"{GEIST}.5.1.3.1": "4|Row 3 airflow", f"{GEIST}.5.1.4.1": "66|0", f"{GEIST}.5.1.5.1": "2|0",
     f"{GEIST}.5.1.7.1": "2|0",
     f"{GEIST}.9.1.3.1": "4|Rack 12 exhaust", f"{GEIST}.9.1.4.1": "66|1", f"{GEIST}.9.1.5.1": "2|305",
     f"{GEIST}.9.1.6.1": "2|28",
+    # t3hdSensorTable 5.1.8: its own sensor (.5 name, .6 temp, .7 humidity), external A
+    # (.9 status, .10 name, .11 temp) and external B, unplugged (.12 status 0)
+    f"{GEIST}.8.1.3.1": "4|T3HD 1", f"{GEIST}.8.1.4.1": "66|1", f"{GEIST}.8.1.5.1": "4|Rack 7 middle",
+    f"{GEIST}.8.1.6.1": "2|240", f"{GEIST}.8.1.7.1": "2|33", f"{GEIST}.8.1.9.1": "66|1",
+    f"{GEIST}.8.1.10.1": "4|Rack 7 top", f"{GEIST}.8.1.11.1": "2|262", f"{GEIST}.8.1.12.1": "66|0",
+    f"{GEIST}.8.1.13.1": "4|Rack 7 bottom", f"{GEIST}.8.1.14.1": "2|0",
 }
 # variant -> (base recording, {oid: new "TYPE|VALUE" line tail, or None to remove the line})
 EDITS = {
@@ -210,12 +216,17 @@ def test_remote_probes_in_mib_order(geist, profiles):
     temps = {(l["probe"], l["sensor"]): v for l, v in values(r, "room_temperature_celsius")}
     assert temps == {("internal", "RSGLDN Watchdog 15"): 17.3,
                      ("temperature", "Rack 12 inlet"): raw(geist, name, f"{GEIST}.4.1.5.2") / 10,
-                     ("thd", "Rack 12 exhaust"): raw(geist, name, f"{GEIST}.9.1.5.1") / 10}
+                     ("thd", "Rack 12 exhaust"): raw(geist, name, f"{GEIST}.9.1.5.1") / 10,
+                     ("t3hd", "Rack 7 middle"): raw(geist, name, f"{GEIST}.8.1.6.1") / 10,
+                     ("t3hd_a", "Rack 7 top"): raw(geist, name, f"{GEIST}.8.1.11.1") / 10}
     hums = {(l["probe"], l["sensor"]): v for l, v in values(r, "room_humidity_ratio")}
-    assert hums == {("internal", "RSGLDN Watchdog 15"): 0.46, ("thd", "Rack 12 exhaust"): 0.28}
+    assert hums == {("internal", "RSGLDN Watchdog 15"): 0.46, ("thd", "Rack 12 exhaust"): 0.28,
+                    ("t3hd", "Rack 7 middle"): 0.33}
     faults = {(l["probe"], l["sensor"]): v for l, v in values(r, "room_sensor_fault")}
     assert faults[("airflow", "Row 3 airflow")] == 1  # unplugged: a fault, not a 0 C reading
+    assert faults[("t3hd_b", "Rack 7 bottom")] == 1
     assert faults[("temperature", "Rack 12 inlet")] == 0 and faults[("thd", "Rack 12 exhaust")] == 0
+    assert faults[("t3hd", "Rack 7 middle")] == 0 and faults[("t3hd_a", "Rack 7 top")] == 0
 
 
 def test_remote_probes_are_not_read_on_firmware_300(geist, profiles):
