@@ -65,6 +65,8 @@ LOCAL_MODULES = {
     "hwg-ste2": ("hwg_ste2", "hwg_ste2"),
     "liebert_pex": ("liebert_cooling", "liebert_cooling"),
     "huawei_usg_from_mib": ("huawei_usg", "huawei_usg"),  # HAND-MADE FROM THE MIB, NOT A DEVICE
+    "geist-watchdog_fw320": ("geist_watchdog", "geist_watchdog"),
+    "hwg-ste_values": ("hwg_ste", "hwg_ste"),
 }
 
 
