@@ -5,7 +5,7 @@ that folder's README) are walks other projects quoted in their source: firmware 
 3.2.0 answer internalTable in the MIB's column order, 3.0.0 one column later. Every value is
 checked against the raw recording line. The hostile cases are edits of those recordings made
 here, each named in EDITS (and in the README): a Fahrenheit unit, a unit the MIB does not
-know, no unit, an unlisted firmware, each layout's data under the other layout's version, and
+know, no unit, another firmware, each layout's data under the other layout's version, and
 MIB-order remote probe rows (no public walk has any; they are labelled synthetic).
 """
 
@@ -52,6 +52,9 @@ EDITS = {
     "geist-fw320-unit2": ("geist-watchdog_fw320", {UNITS: "2|2"}),
     "geist-fw320-nounit": ("geist-watchdog_fw320", {UNITS: None}),
     "geist-fw310": ("geist-watchdog_fw320", {VERSION: "4|3.1.0"}),
+    # an unknown firmware whose rows are 3.0.0-shifted: read in the MIB order, the row check
+    # (an integer availability in .4) refuses them
+    "geist-fw300-as-301": ("geist-watchdog_fw300", {VERSION: "4|3.0.1"}),
     "geist-fw320-as-300": ("geist-watchdog_fw320", {VERSION: "4|3.0.0"}),
     "geist-fw300-as-320": ("geist-watchdog_fw300", {VERSION: "4|3.2.0"}),
     # a 3.2.0 unit at 0.1 C under version 3.0.0: its temperature cell (1) looks like 3.0.0's
@@ -197,10 +200,20 @@ def test_unknown_or_missing_unit_gives_no_temperature(geist, profiles, name):
                                                   "probe": "internal"}, 0.46)]
 
 
-@pytest.mark.parametrize("name", ["geist-fw310", "geist-fw320-as-300", "geist-fw300-as-320", "geist-fw320-as-300-cold"])
-def test_unlisted_firmware_or_wrong_layout_decodes_nothing_and_says_so(geist, profiles, name):
-    """3.1.0 is not listed; 3.2.0 data under version 3.0.0 (and the reverse) fails the row's
-    own check (availability must be an integer in the layout's column, the serial a string)."""
+def test_other_firmware_in_the_mib_order_is_decoded(geist, profiles):
+    """Every firmware but 3.0.0 is read in the MIB's order, as LibreNMS, Observium, Centreon
+    and Checkmk (above 3.0.0) read it: 3.2.0's rows under version 3.1.0 give 3.2.0's values."""
+    r = _scrape(geist, "geist-fw310", profiles)
+    assert values(r, "room_temperature_celsius") == [({"sensor_index": "1", "sensor": "RSGLDN Watchdog 15",
+                                                       "probe": "internal"}, 17.3)]
+    assert one(r, "snmp_profile_matched") == 1
+
+
+@pytest.mark.parametrize("name", ["geist-fw300-as-301", "geist-fw320-as-300", "geist-fw300-as-320",
+                                  "geist-fw320-as-300-cold"])
+def test_wrong_layout_decodes_nothing_and_says_so(geist, profiles, name):
+    """Rows of one layout under a version read in the other fail the row's own check
+    (availability must be an integer in the layout's column, the serial a string there)."""
     r = _scrape(geist, name, profiles)
     assert r.matched == ["geist_watchdog"]
     for family in ("room_temperature_celsius", "room_humidity_ratio", "room_sensor_fault"):
