@@ -80,6 +80,20 @@ def need_shared(name: str) -> None:
         pytest.skip(f"shared recording {name} is absent (../shared/snmp-recordings)")
 
 
+def matched_by_identity(agent, community: str, profiles: dict) -> list[str]:
+    """The profiles discovery picks for the recording served under `community`."""
+    async def go():
+        client = SnmpClient()
+        try:
+            target = SnmpTarget(name=community, host=agent.host, port=agent.port,
+                                auth=SnmpAuth(community=community), timeout=5, retries=1)
+            return await identify(await client.session(target), probes(profiles))
+        finally:
+            client.close()
+
+    return matching(profiles, run(go()))
+
+
 def scrape(agent, community: str, profiles: dict, modules: str = "system,auto", role: str | None = None):
     labels = {"device": community, **({"role": role} if role else {})}
     target = SnmpTarget(name=community, host=agent.host, port=agent.port, auth=SnmpAuth(community=community),
@@ -153,17 +167,7 @@ def test_profiles_matched_by_sys_object_id_and_probes(agent, profiles, name, exp
     if recording_path(name) is None:
         pytest.skip(f"recording {name} is absent")
 
-    async def go():
-        client = SnmpClient()
-        try:
-            target = SnmpTarget(name=name, host=agent.host, port=agent.port, auth=SnmpAuth(community=name),
-                                timeout=5, retries=1)
-            return await identify(await client.session(target), probes(profiles))
-        finally:
-            client.close()
-
-    identity = run(go())
-    assert set(matching(profiles, identity)) == expected
+    assert set(matched_by_identity(agent, name, profiles)) == expected
 
 
 # --- environment monitors ------------------------------------------------------------------

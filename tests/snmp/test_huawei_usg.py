@@ -22,14 +22,11 @@ import subprocess
 
 import pytest
 
-from netops.snmp.discovery import identify, matching, probes
 from netops.snmp.exporter_names import with_names
 from netops.snmp.families import render_text
-from netops.snmp.session import SnmpClient
-from netops.snmp.target import SnmpAuth, SnmpTarget
 from tests.snmp.agents import VENV_BIN, Snmpsim
-from tests.snmp.conftest import ROOT, run
-from tests.snmp.test_device_families import _promtool_rules, _series, one, values as samples
+from tests.snmp.conftest import ROOT
+from tests.snmp.test_device_families import _promtool_rules, _series, matched_by_identity, one, values as samples
 from tests.snmp.test_device_families import scrape as families_scrape
 
 RECORDING = ROOT / "tests" / "data" / "snmp-recordings" / "huawei_usg_from_mib.snmprec"
@@ -131,16 +128,7 @@ def firewall_series(result) -> list[str]:
     ("usg_none", {"huawei_entity"}),
 ])
 def test_matched_on_either_tree_or_both(usg, profiles, name, expected):
-    async def go():
-        client = SnmpClient()
-        try:
-            target = SnmpTarget(name=name, host=usg.host, port=usg.port, auth=SnmpAuth(community=name),
-                                timeout=5, retries=1)
-            return await identify(await client.session(target), probes(profiles))
-        finally:
-            client.close()
-
-    assert set(matching(profiles, run(go()))) == expected
+    assert set(matched_by_identity(usg, name, profiles)) == expected
 
 
 # --- values --------------------------------------------------------------------------------
