@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from netops.snmp import ber
 
 VENV_BIN = Path(sys.executable).parent
@@ -107,6 +109,12 @@ class Snmpd:
         self.process.stop()
 
 
+def require_snmpsim() -> None:
+    """Skip the test (with the reason) where snmpsim is not installed."""
+    if not (VENV_BIN / "snmpsim-command-responder").exists():
+        pytest.skip("snmpsim is not installed (pip install snmpsim)")
+
+
 class Snmpsim:
     """snmpsim serving data directories, one SNMP engine (and endpoint) per directory.
 
@@ -137,10 +145,17 @@ class Snmpsim:
     @classmethod
     def serving(cls, recordings: list[Path], workdir: Path, **options) -> "Snmpsim":
         """snmpsim serving copies of these recordings (each under its stem as community)."""
+        return cls.serving_texts({path.stem: path.read_text(encoding="utf-8") for path in recordings},
+                                 workdir, **options)
+
+    @classmethod
+    def serving_texts(cls, texts: dict[str, str], workdir: Path, **options) -> "Snmpsim":
+        """snmpsim serving recordings given as text ({community: snmprec text}), e.g. edits."""
+        require_snmpsim()
         data = workdir / "data"
         data.mkdir(parents=True, exist_ok=True)
-        for path in recordings:
-            shutil.copy(path, data / path.name)
+        for name, text in texts.items():
+            (data / f"{name}.snmprec").write_text(text, encoding="utf-8")
         return cls(data, workdir, **options)
 
     def stop(self) -> None:

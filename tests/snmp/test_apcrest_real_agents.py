@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.agents import Snmpsim
 from tests.snmp.test_device_families import LOCAL, _promtool_rules, _series, num, one, scrape, values
 
 PEX, GALAXY = "liebert_pex", "apc_galaxy_vs"
@@ -18,8 +18,6 @@ ENV = "1.3.6.1.4.1.476.1.42.3.4"
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory):
-    if not (VENV_BIN / "snmpsim-command-responder").exists():
-        pytest.skip("snmpsim is not installed (pip install snmpsim)")
     recordings = [LOCAL / f"{name}.snmprec" for name in (PEX, GALAXY)]
     sim = Snmpsim.serving(recordings, tmp_path_factory.mktemp("apcrest"), ready_community=PEX, ready_seconds=120)
     yield sim

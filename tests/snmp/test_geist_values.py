@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from netops.snmp.families import render_text
-from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.agents import Snmpsim
 from tests.snmp.test_device_families import LOCAL, one, scrape, values
 
 GEIST = "1.3.6.1.4.1.21239.5.1"
@@ -94,16 +94,11 @@ def cells(text: str) -> dict[str, tuple[str, str]]:
 
 def serve(tmp_path_factory, recordings, edits):
     """snmpsim serving recordings unchanged plus their edits: (agent, {community: text})."""
-    if not (VENV_BIN / "snmpsim-command-responder").exists():
-        pytest.skip("snmpsim is not installed (pip install snmpsim)")
-    work = tmp_path_factory.mktemp("edited")
-    data = work / "data"
-    data.mkdir()
     texts = {name: (LOCAL / f"{name}.snmprec").read_text(encoding="utf-8") for name in recordings}
     texts.update({name: edited(base, changes) for name, (base, changes) in edits.items()})
-    for name, text in texts.items():
-        (data / f"{name}.snmprec").write_text(text, encoding="utf-8")
-    return Snmpsim(data, work, ready_community=recordings[0], ready_seconds=120), texts
+    sim = Snmpsim.serving_texts(texts, tmp_path_factory.mktemp("edited"), ready_community=recordings[0],
+                                ready_seconds=120)
+    return sim, texts
 
 
 @pytest.fixture(scope="module")

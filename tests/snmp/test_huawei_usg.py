@@ -24,7 +24,7 @@ import pytest
 
 from netops.snmp.exporter_names import with_names
 from netops.snmp.families import render_text
-from tests.snmp.agents import VENV_BIN, Snmpsim
+from tests.snmp.agents import Snmpsim
 from tests.snmp.conftest import ROOT
 from tests.snmp.test_device_families import _promtool_rules, _series, matched_by_identity, one, values as samples
 from tests.snmp.test_device_families import scrape as families_scrape
@@ -88,14 +88,7 @@ def variants() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def usg(tmp_path_factory):
-    if not (VENV_BIN / "snmpsim-command-responder").exists():
-        pytest.skip("snmpsim is not installed (pip install snmpsim)")
-    work = tmp_path_factory.mktemp("usg")
-    data = work / "data"
-    data.mkdir()
-    for name, text in variants().items():
-        (data / f"{name}.snmprec").write_text(text, encoding="utf-8")
-    sim = Snmpsim(data, work, ready_community="usg_new")
+    sim = Snmpsim.serving_texts(variants(), tmp_path_factory.mktemp("usg"), ready_community="usg_new")
     yield sim
     sim.stop()
 
