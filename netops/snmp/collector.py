@@ -179,6 +179,10 @@ async def collect(
         result.up = True
         result.requests, result.varbinds, result.warnings = fetched.requests, fetched.varbinds, fetched.warnings
         result.families = metrics.families(profiles, fetched.data, labels)
+        repeated = metrics.drop_repeated_series(result.families)
+        if repeated:
+            result.warnings.append(f"{len(repeated)} series given twice by the decoded rows, first kept: "
+                                   + ", ".join(repeated[:3]) + (" ..." if len(repeated) > 3 else ""))
         result.modules = _module_health(profiles, fetched.failed, fetched.data)
         for name, failed in result.modules.items():
             if failed:

@@ -407,3 +407,27 @@ def families(profiles: Iterable[Profile], data: Fetched, base_labels: dict[str, 
                 else:
                     out[family.name] = family
     return list(out.values())
+
+
+def drop_repeated_series(families: list[MetricFamily]) -> list[str]:
+    """Keep the first sample of every series given twice; return the ones dropped.
+
+    Two rows can map to one label set (an APC unit with two main inputs, two profiles
+    decoding the same object): Prometheus keeps one of them at random and counts the other
+    as an error, so the exposition gives each series once and the scrape says which it
+    dropped. Label sets of one table come in one order; the rendered text is the key.
+    """
+    dropped: list[str] = []
+    for family in families:
+        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        kept: list[Sample] = []
+        for sample in family.samples:
+            key = (sample.labels.text, sample.extra)
+            if key in seen:
+                dropped.append(f"{family.name}{{{key[0]}}}")
+            else:
+                seen.add(key)
+                kept.append(sample)
+        if len(kept) != len(family.samples):
+            family.samples = kept
+    return dropped

@@ -16,10 +16,18 @@ PEX, GALAXY = "liebert_pex", "apc_galaxy_vs"
 ENV = "1.3.6.1.4.1.476.1.42.3.4"
 
 
+# the Galaxy with its second input (the bypass) typed main(2): two main inputs, whose rows map
+# to the same `line` series; an edit of one recorded cell (upsPhaseInputType.2)
+TWO_MAINS = "apc_galaxy_two_mains"
+INPUT_TYPE_2 = "1.3.6.1.4.1.318.1.1.1.9.2.2.1.5.2|2|"
+
+
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory):
-    recordings = [LOCAL / f"{name}.snmprec" for name in (PEX, GALAXY)]
-    sim = Snmpsim.serving(recordings, tmp_path_factory.mktemp("apcrest"), ready_community=PEX, ready_seconds=120)
+    texts = {name: (LOCAL / f"{name}.snmprec").read_text(encoding="utf-8") for name in (PEX, GALAXY)}
+    assert f"\n{INPUT_TYPE_2}3\n" in texts[GALAXY]
+    texts[TWO_MAINS] = texts[GALAXY].replace(f"\n{INPUT_TYPE_2}3\n", f"\n{INPUT_TYPE_2}2\n")
+    sim = Snmpsim.serving_texts(texts, tmp_path_factory.mktemp("apcrest"), ready_community=PEX, ready_seconds=120)
     yield sim
     sim.stop()
 
@@ -118,3 +126,19 @@ def test_galaxy_frequencies_raise_no_alert_and_an_off_frequency_output_does(agen
                                                "5 minutes: the UPS cannot synchronise to it, and a transfer to bypass would "
                                                "interrupt the load."}}],
     })
+
+
+def test_two_rows_on_one_series_give_it_once_and_say_so(agent, profiles):
+    """Two main inputs map to the same `line` series: the scrape gives each series once (the
+    first input's, as recorded) and names what it dropped, instead of an exposition in which
+    Prometheus would keep one of two at random."""
+    r = scrape(agent, TWO_MAINS, profiles)
+    for family in r.families:
+        keys = [tuple(sorted(labels.items())) for labels, _ in family.values()]
+        assert len(keys) == len(set(keys)), family.name
+    assert sorted(values(r, "ups_input_voltage_volts"), key=lambda s: s[0]["line"]) == [
+        ({"line": line}, num(GALAXY, f"1.3.6.1.4.1.318.1.1.1.9.2.3.1.14.1.{line}")) for line in ("1", "2", "3")]
+    warning = [w for w in r.warnings if "series given twice" in w]
+    assert warning and "ups_input_voltage_volts{" in warning[0], r.warnings
+    recorded = scrape(agent, GALAXY, profiles)
+    assert not [w for w in recorded.warnings if "series given twice" in w], recorded.warnings

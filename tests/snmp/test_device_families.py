@@ -662,6 +662,9 @@ def test_promtool_check_metrics_passes_on_every_recording(agent, profiles, name)
     text = render_text(r.families)
     lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+    # promtool does not look for a series given twice; Prometheus would drop one of them
+    series = [(f.name, tuple(sorted(labels.items()))) for f in r.families for labels, _ in f.values()]
+    assert len(series) == len(set(series)), sorted({s for s in series if series.count(s) > 1})
 
 
 # --- the alert rules on what real devices export ------------------------------------------
