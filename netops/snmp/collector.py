@@ -174,8 +174,7 @@ async def collect(
             fetched = await fetch(session, metrics.plan(profiles), **limits)
             second = metrics.fallback_plan(profiles, fetched.data)
             if second.scalars or second.columns:
-                fetched = _merge(fetched, await fetch(session, second, alive=fetched.requests > 0, after=fetched,
-                                                      **limits))
+                fetched = _merge(fetched, await fetch(session, second, after=fetched, **limits))
         result.up = True
         result.requests, result.varbinds, result.warnings = fetched.requests, fetched.varbinds, fetched.warnings
         result.families = metrics.families(profiles, fetched.data, labels)

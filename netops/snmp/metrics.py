@@ -84,7 +84,7 @@ def served_by_fallback(profile: Profile, data: Fetched) -> set[ber.Oid]:
     out: set[ber.Oid] = set()
     for table in profile.tables:
         for metric in table.metrics:
-            if metric.fallback and not data.get(metric.oid) and data.get(metric.fallback[0].oid):
+            if not data.get(metric.oid) and any(data.get(f.oid) for f in metric.fallback):
                 out.add(metric.oid)
         for label in table.labels:
             if label.fallback is not None and label.oid is not None and not data.get(label.oid) \

@@ -419,15 +419,15 @@ async def fetch(
     max_oids_per_request: int = 10,
     max_varbinds: int = 500_000,
     hints: TableHints | None = None,
-    alive: bool = False,
     after: FetchResult | None = None,
 ) -> FetchResult:
     """Run the plan. An agent that answers nothing raises; single failing objects do not.
 
-    `alive`: the agent answered an earlier pass of this scrape, so a timeout is one
-    request's problem (split and retried), not a dead agent. `after`: that earlier pass;
-    if a request of it timed out, requests of this one get the short deadline at once.
+    `after`: an earlier pass of this scrape. If the agent answered it, a timeout is one
+    request's problem (split and retried), not a dead agent; if a request of it timed out,
+    requests of this one get the short deadline at once.
     """
+    alive = after is not None and after.requests > 0
     fetcher = _Fetcher(session, _Budget(max_varbinds), max_repetitions, max_oids_per_request, hints, alive)
     if after is not None:
         fetcher.narrowing, fetcher.slowest = after.narrowing, after.slowest
