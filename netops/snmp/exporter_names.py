@@ -8,7 +8,7 @@ reads (`ifName`, `ifAlias`, `ifDescr`). This module rewrites a profile into that
 data, from the `object` fields the profiles already carry:
 
 - metric name := `object`; scale, offset, sentinels (`unknown`), `min`/`max`, `value_map`,
-  `convert` and `scale_by` are dropped (raw value); an enum stays a number (`enum_as: value`),
+  `convert`, `scale_by` and `exponent_by` are dropped (raw value); an enum stays a number (`enum_as: value`),
   as the generator's default for INTEGER enums;
 - a fallback column (ifInOctets behind ifHCInOctets) becomes a metric of its own, read
   beside the first: snmp_exporter's if_mib exports both; a fallback reading the same
@@ -34,8 +34,8 @@ from netops.snmp.profile import Profile, ProfileError
 
 MetricNames = Literal["netops", "snmp_exporter"]
 CONTEXT = {"names": "snmp_exporter"}
-_RAW_DROPPED = ("scale", "offset", "unknown", "min", "max", "value_map", "convert", "scale_by", "fallback",
-                "enum_as", "state_label")
+_RAW_DROPPED = ("scale", "offset", "unknown", "min", "max", "value_map", "convert", "scale_by", "exponent_by",
+                "fallback", "enum_as", "state_label")
 
 
 def sanitized(name: str) -> str:

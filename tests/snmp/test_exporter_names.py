@@ -17,6 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from netops.snmp import ber
 from netops.snmp.collector import collect
 from netops.snmp.exporter import state_loader
 from netops.snmp.exporter_names import sanitized, snmp_exporter_names, with_names
@@ -60,6 +61,29 @@ def test_ups_enums_sentinels_and_rows_are_raw(profiles):
     assert tables["upsInputEntry"].rows_limit is None
     assert [p.name for p in tables["upsInputEntry"].index] == ["upsInputLineIndex"]
     assert [(p.name, p.label) for p in tables["upsAlarmEntry"].index] == [("upsAlarmId", True)]
+
+
+def test_entity_sensor_values_stay_raw_as_the_generator_exports_them(profiles):
+    """entPhySensorValue is exported as the agent gives it, not times 10 ** scale/precision:
+    checked against every cell of the real ASA recording."""
+    from netops.snmp.metrics import families, profile_oids
+
+    compat = snmp_exporter_names(profiles["entity_sensor"])
+    assert all(not m.exponent_by for t in compat.tables for m in t.metrics)
+    cells = {}
+    for line in (LOCAL / "ciscoasa_entity-sensor.snmprec").read_text(encoding="utf-8").splitlines():
+        oid, tag, value = line.split("|", 2)
+        cells[ber.parse_oid(oid)] = (int(tag), int(value) if tag in ("2", "66") else value.encode())
+    data = {}
+    for col in profile_oids(compat):
+        rows = {oid[len(col):]: cell for oid, cell in cells.items() if oid[:len(col)] == col and len(oid) > len(col)}
+        if rows:
+            data[col] = rows
+    exported = {labels["entPhysicalIndex"]: value
+                for f in families([compat], data) if f.name == "entPhySensorValue" for labels, value in f.values()}
+    assert exported, "no entPhySensorValue exported"
+    for index, value in exported.items():
+        assert value == cells[ber.parse_oid(f"1.3.6.1.2.1.99.1.1.1.4.{index}")][1], index
 
 
 def test_default_names_are_untouched(profiles):
