@@ -228,8 +228,9 @@ def main() -> None:
     rows = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop our children on kill
     try:
-        wait_snmp("127.0.0.1", v2_port, recordings[0])
-        time.sleep(2)
+        for port in (v2_port, v3_port):  # both agents up, every recording indexed
+            for name in recordings:
+                wait_snmp("127.0.0.1", port, name)
         wait_http("127.0.0.1", nport, "/-/healthy")
         wait_http("127.0.0.1", sport, "/")
         nconn = http.client.HTTPConnection("127.0.0.1", nport, timeout=120)

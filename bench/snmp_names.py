@@ -24,7 +24,6 @@ import socket
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
@@ -90,8 +89,8 @@ def main() -> None:
     rows = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
-        wait_snmp("127.0.0.1", port, next(iter(found)))
-        time.sleep(2)
+        for name in found:  # every recording indexed, not only the first
+            wait_snmp("127.0.0.1", port, name)
         wait_http("127.0.0.1", nport, "/-/healthy")
         wait_http("127.0.0.1", sport, "/")
         nconn = http.client.HTTPConnection("127.0.0.1", nport, timeout=120)
