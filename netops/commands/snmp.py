@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Optional, get_args
 
 import typer
 from rich.table import Table
@@ -20,6 +20,7 @@ from netops.commands.common import (
     setup_logging,
 )
 from netops.errors import NetopsError
+from netops.snmp import exporter_names
 from netops.snmp.profile import ProfileError, default_profile_dir, load_profiles
 
 app = typer.Typer(help="Inspect SNMP metric profiles and scrape one device from the command line.",
@@ -45,9 +46,8 @@ class ProfileLoadError(NetopsError):
     exit_code = 2
 
 
-class MetricNames(str, Enum):
-    netops = "netops"
-    snmp_exporter = "snmp_exporter"
+# the choices Typer offers, made from the one list the exporter knows (exporter_names.MetricNames)
+MetricNames = Enum("MetricNames", {name: name for name in get_args(exporter_names.MetricNames)}, type=str)
 
 
 def _profile_dir(value: Path | None) -> Path:
